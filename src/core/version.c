@@ -1,0 +1,6 @@
+#include <exportctl/version.h>
+
+const char *ectl_version(void)
+{
+    return ECTL_VERSION;
+}
