@@ -40,6 +40,34 @@ static json_t *answer_json(const struct ectl_determination *d)
                      "source", x->source);
 }
 
+static bool has_reason(const struct ectl_determination *d, const char *rule)
+{
+    for (size_t i = 0; i < d->n_reasons; i++)
+        if (!strcmp(d->reasons[i].rule, rule))
+            return true;
+    return false;
+}
+
+/* What made the difference: the facts the answer rested on before and no
+ * longer does ("removed"), and those it rests on now ("added"). */
+static json_t *because_json(const struct ectl_determination *b, const struct ectl_determination *a)
+{
+    json_t *arr = json_array();
+    const struct ectl_determination *side[2] = {b, a};
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < side[k]->n_reasons; i++) {
+            const struct ectl_reason *x = &side[k]->reasons[i];
+            if (has_reason(side[!k], x->rule))
+                continue;
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "change",
+                                                 k ? "added" : "removed", "rule", x->rule, "text",
+                                                 x->text, "from", cli_json_date(x->from), "to",
+                                                 cli_json_date(x->to), "source", x->source));
+        }
+    }
+    return arr;
+}
+
 static void csv_field(FILE *f, const char *s)
 {
     if (strpbrk(s, ",\"\r\n")) {
@@ -72,7 +100,7 @@ static int on_change(void *ctx, const struct ectl_order *o, const struct ectl_de
                 fputc(',', run->csv);
             }
             fputs("before_outcome,before_options,before_rule,after_outcome,after_options,"
-                  "after_rule,after_rule_from,after_rule_source\n",
+                  "after_rule,because\n",
                   run->csv);
             run->header_done = true;
         }
@@ -80,13 +108,21 @@ static int on_change(void *ctx, const struct ectl_order *o, const struct ectl_de
             csv_field(run->csv, o->values[i]);
             fputc(',', run->csv);
         }
-        char d[ECTL_DATE_BUFSZ];
         fprintf(run->csv, "%s,", ectl_outcome_name(b->outcome));
         csv_options(run->csv, b);
         fprintf(run->csv, ",%s,%s,", b->decisive_rule, ectl_outcome_name(a->outcome));
         csv_options(run->csv, a);
-        fprintf(run->csv, ",%s,%s,", a->decisive_rule, ectl_date_format(a->reasons[0].from, d));
-        csv_field(run->csv, a->reasons[0].source);
+        fprintf(run->csv, ",%s,", a->decisive_rule);
+        /* "-fact;+fact": the reasons that went away and those that came */
+        const struct ectl_determination *side[2] = {b, a};
+        bool first = true;
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; i < side[k]->n_reasons; i++)
+                if (!has_reason(side[!k], side[k]->reasons[i].rule)) {
+                    fprintf(run->csv, "%s%c%s", first ? "" : ";", k ? '+' : '-',
+                            side[k]->reasons[i].rule);
+                    first = false;
+                }
         fputc('\n', run->csv);
         return ferror(run->csv) ? -1 : 0;
     }
@@ -95,10 +131,11 @@ static int on_change(void *ctx, const struct ectl_order *o, const struct ectl_de
         if (strcmp(o->names[i], "order_id") && strcmp(o->names[i], "item") &&
             strcmp(o->names[i], "destination") && strcmp(o->names[i], "end_use_concern"))
             json_object_set_new(cols, o->names[i], json_string(o->values[i]));
-    json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:b, s:o, s:o, s:o}", "order_id", o->order_id,
-                          "line", (json_int_t)o->line, "item", o->item, "destination",
-                          o->destination, "end_use_concern", o->end_use_concern, "columns", cols,
-                          "before", answer_json(b), "after", answer_json(a));
+    json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "order_id",
+                          o->order_id, "line", (json_int_t)o->line, "item", o->item,
+                          "destination", o->destination, "end_use_concern", o->end_use_concern,
+                          "columns", cols, "before", answer_json(b), "after", answer_json(a),
+                          "because", because_json(b, a));
     return j ? json_array_append_new(run->changes, j) : -1;
 }
 
@@ -181,7 +218,7 @@ int cmd_impact(int argc, char **argv)
         if (st.changed == 0)
             /* An empty result still has a header. */
             fputs("order_id,item,destination,before_outcome,before_options,before_rule,"
-                  "after_outcome,after_options,after_rule,after_rule_from,after_rule_source\n",
+                  "after_outcome,after_options,after_rule,because\n",
                   stdout);
         else
             fwrite(csvbuf, 1, csvlen, stdout);
@@ -202,23 +239,29 @@ int cmd_impact(int argc, char **argv)
         } else {
             printf("%s impact %s -> %s: %llu orders, %llu changed\n", regime, a, b,
                    (unsigned long long)st.orders, (unsigned long long)st.changed);
-            size_t i;
-            json_t *ch;
+            size_t i, k;
+            json_t *ch, *x;
             json_array_foreach(run.changes, i, ch)
             {
-                json_t *bf = json_object_get(ch, "before"), *af = json_object_get(ch, "after");
-                printf("  %s (line %lld): %s to %s\n    before: %s [%s]\n    after:  %s [%s]\n"
-                       "    because %s: %s\n",
+                printf("  %s (line %lld): %s to %s\n",
                        json_string_value(json_object_get(ch, "order_id")),
                        (long long)json_integer_value(json_object_get(ch, "line")),
                        json_string_value(json_object_get(ch, "item")),
-                       json_string_value(json_object_get(ch, "destination")),
-                       json_string_value(json_object_get(bf, "outcome")),
-                       json_string_value(json_object_get(bf, "rule")),
-                       json_string_value(json_object_get(af, "outcome")),
-                       json_string_value(json_object_get(af, "rule")),
-                       json_string_value(json_object_get(af, "rule")),
-                       json_string_value(json_object_get(af, "text")));
+                       json_string_value(json_object_get(ch, "destination")));
+                const char *when[2] = {"before", "after"};
+                for (int w = 0; w < 2; w++) {
+                    json_t *ans = json_object_get(ch, when[w]);
+                    printf("    %-7s %s", when[w], json_string_value(json_object_get(ans, "outcome")));
+                    json_t *opt;
+                    json_array_foreach(json_object_get(ans, "licence_options"), k, opt)
+                        printf("%s%s", k ? ", " : ": ", json_string_value(opt));
+                    printf(" (%s)\n", json_string_value(json_object_get(ans, "rule")));
+                }
+                json_array_foreach(json_object_get(ch, "because"), k, x)
+                    printf("    %c %s: %s\n",
+                           strcmp(json_string_value(json_object_get(x, "change")), "added") ? '-' : '+',
+                           json_string_value(json_object_get(x, "rule")),
+                           json_string_value(json_object_get(x, "text")));
             }
         }
     }

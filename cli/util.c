@@ -92,19 +92,19 @@ int cli_load_regime(const char *data_dir, const char *id, struct ectl_regime **o
         char known[512] = "";
         char path[4096];
         snprintf(path, sizeof path, "%s/regimes", data_dir);
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (e->d_name[0] == '.' || !strcmp(e->d_name, "agreements"))
-                continue;
-            if (strlen(known) + strlen(e->d_name) + 3 < sizeof known) {
+        struct dirent **names = NULL;
+        int n = scandir(path, &names, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+            const char *name = names[i]->d_name;
+            if (name[0] != '.' && strcmp(name, "agreements") &&
+                strlen(known) + strlen(name) + 3 < sizeof known) {
                 if (*known)
                     strcat(known, ", ");
-                strcat(known, e->d_name);
+                strcat(known, name);
             }
+            free(names[i]);
         }
-        if (d)
-            closedir(d);
+        free(names);
         return cli_fail(EXIT_USAGE, "unknown regime '%s' (known in %s: %s)", id, path,
                         *known ? known : "none");
     }
