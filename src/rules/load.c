@@ -378,7 +378,8 @@ int ectl_regime_load(const char *dir, const char *countries_csv, struct ectl_reg
     atomic_init(&L.r->refs, 1);
     int rc;
     if ((rc = load_countries(&L, countries_csv, err)) || (rc = load_meta(&L, err)) ||
-        (rc = load_sources(&L, err)) || (rc = load_sets(&L, err)) ||
+        (L.latest = L.r->covered_from, 0) || (rc = load_sources(&L, err)) ||
+        (rc = load_sets(&L, err)) ||
         (rc = ectl__load_items(&L, err)) || (rc = ectl__load_rules(&L, err))) {
         free(L.src.rows);
         regime_free(L.r);

@@ -84,7 +84,7 @@ static const struct expect scenario[] = {
     {"jp", "3C002", "KR", "2012-07-31", false, "ECTL_ENODATA", NULL, NULL},
     {"jp", "1C009", "KR", "2020-01-01", false, "ECTL_EUNKNOWN_ITEM", NULL, NULL},
     {"jp", "4A003", "KR", "2020-01-01", false, "ECTL_EUNKNOWN_ITEM", NULL, NULL},
-    {"jp", "3C002", "XK", "2020-01-01", false, "ECTL_EUNKNOWN_COUNTRY", NULL, NULL},
+    {"jp", "3C002", "QQ", "2020-01-01", false, "ECTL_EUNKNOWN_COUNTRY", NULL, NULL},
     {"jp", "3C002", "kr", "2020-01-01", false, "licence_required", "specific_bulk;individual",
      "jp-m-2019-12-20"},
     {"kr", "3C002", "CN", "2020-01-01", false, "ECTL_ENODATA", NULL, NULL},
