@@ -12,5 +12,6 @@
 #include <exportctl/rules.h>
 #include <exportctl/impact.h>
 #include <exportctl/agreements.h>
+#include <exportctl/screen.h>
 
 #endif
