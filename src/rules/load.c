@@ -201,14 +201,11 @@ static int set_new(struct loader *L, const char *id, enum set_kind kind, struct 
     }
     ectl_buf_release(&b);
     if (kind == SET_CHART) {
-        size_t n = 0;
-        for (size_t i = 0; i < r->n_sets; i++)
-            n += r->sets[i].kind == SET_CHART;
-        if (n >= ECTL_MAX_CHART)
+        if (r->n_chart >= ECTL_MAX_CHART)
             return ectl_error_set(err, ECTL_EDATA, "too many chart sets (max %d)",
                                   ECTL_MAX_CHART);
-        s->chart_bit = (int)n;
-        r->chart_sets[n] = (int)r->n_sets;
+        s->chart_bit = (int)r->n_chart;
+        r->chart_sets[r->n_chart++] = (int)r->n_sets;
     }
     return (int)r->n_sets++;
 }

@@ -27,7 +27,6 @@ static inline void ectl__note_date(struct loader *L, ectl_date d)
 
 int ectl__oom(struct ectl_error *err);
 int ectl__grow(void **arr, size_t *cap, size_t elem);
-int ectl__set_find(const struct ectl_regime *r, const char *id, size_t len);
 int ectl__load_items(struct loader *L, struct ectl_error *err);
 int ectl__load_rules(struct loader *L, struct ectl_error *err);
 

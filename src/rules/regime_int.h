@@ -122,7 +122,8 @@ struct ectl_regime {
     struct cset *sets;
     size_t n_groups;
     int *groups; /* set indices of kind group, in file order */
-    int chart_sets[ECTL_MAX_CHART];
+    size_t n_chart;
+    int chart_sets[ECTL_MAX_CHART]; /* set index of each chart bit */
     size_t n_members;
     struct membership *members;
 
@@ -139,6 +140,9 @@ struct ectl_regime {
 /* Index of the item whose native or harmonised code equals code
  * (case-insensitive), or -1. */
 int32_t ectl__item_find(const struct ectl_regime *r, const char *code, size_t len);
+
+/* Index of the set with this id, or -1. */
+int ectl__set_find(const struct ectl_regime *r, const char *id, size_t len);
 
 /* Membership of country in set on date, or NULL. */
 const struct membership *ectl__member_on(const struct ectl_regime *r, int set, int country,
