@@ -41,8 +41,14 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+# Until the HTTP service lands, `make run` walks through the reference
+# scenario with the command-line tool.
 run: build
-	./$(BUILD)/exportctl --help
+	@echo "== exportctl is built: ./$(BUILD)/exportctl (see README.md for every command)"
+	./$(BUILD)/exportctl determine --regime jp --item 3C002 --to KR --date 2019-09-01
+	./$(BUILD)/exportctl diff --regime jp --from 2019-08-27 --to 2019-08-28
+	./$(BUILD)/exportctl impact --regime jp --from 2019-08-27 --to 2019-08-28 examples/orders.csv
+	./$(BUILD)/exportctl agreements --date 2019-09-01
 
 test: build
 	@tests/run-all.sh $(BUILD) $(ASAN) $(FUZZ) $(FUZZ_SECONDS)
