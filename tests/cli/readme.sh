@@ -7,7 +7,7 @@
 # those are the setup commands, which the test suite itself runs.
 # usage: readme.sh EXPORTCTL README.md
 set -uo pipefail
-bin=$1 readme=$2
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") readme=$2
 cd "$(dirname "$readme")"
 n=0 fail=0
 mask() { sed -E 's/(data )[0-9-]+\+[0-9a-f]{16}/\1VERSION/g; s/("data_version": ")[0-9-]+\+[0-9a-f]{16}/\1VERSION/g'; }
