@@ -67,8 +67,10 @@ int cmd_determine(int argc, char **argv)
     size_t text_len = 0;
     FILE *mem = json ? NULL : open_memstream(&text, &text_len);
     char *save = NULL;
+    size_t n_items = 0;
     rc = 0;
     for (char *tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+        n_items++;
         struct ectl_determination d;
         struct ectl_error err;
         if (ectl_determine(r, tok, to, date, concern, &d, &err)) {
@@ -81,6 +83,8 @@ int cmd_determine(int argc, char **argv)
             cli_print_determination(mem, tok, &d);
     }
     free(list);
+    if (rc == 0 && n_items == 0)
+        rc = cli_usage_error("determine", "--item names no item");
     char ds[ECTL_DATE_BUFSZ];
     ectl_date_format(date, ds);
     if (rc == 0 && json) {
