@@ -30,6 +30,32 @@ struct cli_cmd {
     const char *summary;
 };
 
+/* Options several commands share.  A command lists the ones it takes in its
+ * getopt_long table with these entries and passes every option to
+ * cli_common_option() before handling its own. */
+struct cli_opts {
+    const char *regime;
+    const char *data;
+    ectl_date date; /* today unless --date */
+    bool json;
+};
+#define CLI_OPT_REGIME {"regime", required_argument, NULL, 'r'}
+#define CLI_OPT_DATE {"date", required_argument, NULL, 'd'}
+#define CLI_OPT_JSON {"json", no_argument, NULL, 'j'}
+#define CLI_OPT_DATA {"data", required_argument, NULL, 'D'}
+#define CLI_OPT_HELP {"help", no_argument, NULL, 'h'}
+#define CLI_OPT_END {NULL, 0, NULL, 0}
+
+enum { CLI_OPT_DONE = -1, CLI_OPT_OTHER = -2 };
+
+void cli_opts_init(struct cli_opts *o);
+/* Handle option c: CLI_OPT_DONE when it was a shared option, CLI_OPT_OTHER
+ * when it is the command's own, or an exit status to return at once (0
+ * after printing usage for --help, 64 for an unknown option, 65 for a bad
+ * date). */
+int cli_common_option(int c, const char *cmd, const char *usage, char **argv,
+                      struct cli_opts *o);
+
 /* Print "exportctl: <message>" to stderr and return status. */
 int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report a library error with its message; returns the exit status for it. */

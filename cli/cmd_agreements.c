@@ -15,30 +15,19 @@ static const char usage_text[] =
 
 int cmd_agreements(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
-        {"data", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *data = NULL;
-    ectl_date date = ectl_date_today();
-    bool json = false;
+    static const struct option opts[] = {CLI_OPT_DATE, CLI_OPT_JSON, CLI_OPT_DATA, CLI_OPT_HELP,
+                                         CLI_OPT_END};
+    struct cli_opts o;
     int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            if ((rc = cli_parse_date("--date", optarg, &date)))
-                return rc;
-            break;
-        case 'j': json = true; break;
-        case 'D': data = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return cli_usage_error("agreements", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-    }
+    cli_opts_init(&o);
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if ((rc = cli_common_option(c, "agreements", usage_text, argv, &o)) != CLI_OPT_DONE)
+            return rc == CLI_OPT_OTHER ? cli_usage_error("agreements", "unexpected option") : rc;
     if (optind < argc)
         return cli_usage_error("agreements", "unexpected argument '%s'", argv[optind]);
+    ectl_date date = o.date;
+    bool json = o.json;
+    const char *data = o.data;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/regimes/agreements", cli_data_dir(data));
     struct ectl_agreements *a;
@@ -58,17 +47,17 @@ int cmd_agreements(int argc, char **argv)
             return cli_fail_err(&err);
         }
         if (json) {
-            json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", s.id, "name",
+            json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", s.id, "name",
                                   s.name, "parties", s.parties, "status",
                                   ectl_agreement_state_name(s.status), "in_force",
                                   cli_json_date(s.in_force), "pending_termination",
                                   cli_json_date(s.pending_termination), "next_renewal",
                                   cli_json_date(s.next_renewal), "notice_deadline",
                                   cli_json_date(s.notice_deadline));
-            json_object_set_new(o, "last_event", s.last_event ? json_string(s.last_event) : json_null());
-            json_object_set_new(o, "last_event_date", cli_json_date(s.last_event_date));
-            json_object_set_new(o, "source", json_string(s.source));
-            json_array_append_new(arr, o);
+            json_object_set_new(obj, "last_event", s.last_event ? json_string(s.last_event) : json_null());
+            json_object_set_new(obj, "last_event_date", cli_json_date(s.last_event_date));
+            json_object_set_new(obj, "source", json_string(s.source));
+            json_array_append_new(arr, obj);
         } else {
             printf("  %s (%s): %s", s.id, s.name, ectl_agreement_state_name(s.status));
             if (s.pending_termination != ECTL_DATE_MIN)

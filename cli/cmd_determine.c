@@ -20,35 +20,31 @@ static const char usage_text[] =
 int cmd_determine(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"regime", required_argument, NULL, 'r'}, {"item", required_argument, NULL, 'i'},
-        {"to", required_argument, NULL, 't'},     {"date", required_argument, NULL, 'd'},
-        {"end-use-concern", no_argument, NULL, 'e'}, {"json", no_argument, NULL, 'j'},
-        {"data", required_argument, NULL, 'D'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *regime = NULL, *items = NULL, *to = NULL, *data = NULL;
-    ectl_date date = ectl_date_today();
-    bool concern = false, json = false;
+        CLI_OPT_REGIME, {"item", required_argument, NULL, 'i'}, {"to", required_argument, NULL, 't'},
+        CLI_OPT_DATE, {"end-use-concern", no_argument, NULL, 'e'}, CLI_OPT_JSON, CLI_OPT_DATA,
+        CLI_OPT_HELP, CLI_OPT_END};
+    const char *items = NULL, *to = NULL;
+    bool concern = false;
+    struct cli_opts o;
     int c, rc;
-    optind = 1;
-    opterr = 0;
+    cli_opts_init(&o);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': regime = optarg; break;
-        case 'i': items = optarg; break;
-        case 't': to = optarg; break;
-        case 'd':
-            if ((rc = cli_parse_date("--date", optarg, &date)))
-                return rc;
-            break;
-        case 'e': concern = true; break;
-        case 'j': json = true; break;
-        case 'D': data = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return cli_usage_error("determine", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
+        if ((rc = cli_common_option(c, "determine", usage_text, argv, &o)) == CLI_OPT_DONE)
+            continue;
+        if (rc != CLI_OPT_OTHER)
+            return rc;
+        if (c == 'i')
+            items = optarg;
+        else if (c == 't')
+            to = optarg;
+        else
+            concern = true; /* 'e' */
     }
     if (optind < argc)
         return cli_usage_error("determine", "unexpected argument '%s'", argv[optind]);
+    const char *regime = o.regime, *data = o.data;
+    ectl_date date = o.date;
+    bool json = o.json;
     if (!regime || !items || !to)
         return cli_usage_error("determine", "--regime, --item and --to are required");
 

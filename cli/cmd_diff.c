@@ -15,38 +15,32 @@ static const char usage_text[] =
 
 int cmd_diff(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"regime", required_argument, NULL, 'r'}, {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},     {"json", no_argument, NULL, 'j'},
-        {"data", required_argument, NULL, 'D'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *regime = NULL, *data = NULL;
+    static const struct option opts[] = {CLI_OPT_REGIME,
+                                         {"from", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
+                                         CLI_OPT_JSON,
+                                         CLI_OPT_DATA,
+                                         CLI_OPT_HELP,
+                                         CLI_OPT_END};
     ectl_date from = 0, to = 0;
-    bool json = false, have_from = false, have_to = false;
+    bool have_from = false, have_to = false;
+    struct cli_opts o;
     int c, rc;
-    optind = 1;
-    opterr = 0;
+    cli_opts_init(&o);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': regime = optarg; break;
-        case 'f':
-            if ((rc = cli_parse_date("--from", optarg, &from)))
-                return rc;
-            have_from = true;
-            break;
-        case 't':
-            if ((rc = cli_parse_date("--to", optarg, &to)))
-                return rc;
-            have_to = true;
-            break;
-        case 'j': json = true; break;
-        case 'D': data = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return cli_usage_error("diff", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
+        if ((rc = cli_common_option(c, "diff", usage_text, argv, &o)) == CLI_OPT_DONE)
+            continue;
+        if (rc != CLI_OPT_OTHER)
+            return rc;
+        bool is_from = c == 'f';
+        if (cli_parse_date(is_from ? "--from" : "--to", optarg, is_from ? &from : &to))
+            return EXIT_DATAERR;
+        *(is_from ? &have_from : &have_to) = true;
     }
     if (optind < argc)
         return cli_usage_error("diff", "unexpected argument '%s'", argv[optind]);
+    const char *regime = o.regime, *data = o.data;
+    bool json = o.json;
     if (!regime || !have_from || !have_to)
         return cli_usage_error("diff", "--regime, --from and --to are required");
     struct ectl_regime *r;
@@ -69,19 +63,19 @@ int cmd_diff(int argc, char **argv)
         json_t *arr = json_array();
         for (int i = 0; i < n; i++) {
             const struct ectl_change *ch = &v[i];
-            json_t *o = json_pack("{s:s}", "kind", ectl_change_kind_name(ch->kind));
+            json_t *obj = json_pack("{s:s}", "kind", ectl_change_kind_name(ch->kind));
             if (ch->kind == ECTL_CHANGE_MEMBERSHIP) {
-                json_object_set_new(o, "group", json_string(ch->subject));
-                json_object_set_new(o, "country", json_string(ch->country));
+                json_object_set_new(obj, "group", json_string(ch->subject));
+                json_object_set_new(obj, "country", json_string(ch->country));
             } else {
-                json_object_set_new(o, ch->kind == ECTL_CHANGE_ITEM ? "item" : "rule",
+                json_object_set_new(obj, ch->kind == ECTL_CHANGE_ITEM ? "item" : "rule",
                                     json_string(ch->subject));
             }
-            json_object_set_new(o, "change", json_string(ch->change));
-            json_object_set_new(o, "date", json_string(ectl_date_format(ch->date, d)));
-            json_object_set_new(o, "text", json_string(ch->text));
-            json_object_set_new(o, "source", json_string(ch->source));
-            json_array_append_new(arr, o);
+            json_object_set_new(obj, "change", json_string(ch->change));
+            json_object_set_new(obj, "date", json_string(ectl_date_format(ch->date, d)));
+            json_object_set_new(obj, "text", json_string(ch->text));
+            json_object_set_new(obj, "source", json_string(ch->source));
+            json_array_append_new(arr, obj);
         }
         rc = cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:o}", "regime", regime, "from", a,
                                       "to", b, "data_version", ectl_regime_data_version(r),

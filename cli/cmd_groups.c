@@ -14,31 +14,19 @@ static const char usage_text[] =
 
 int cmd_groups(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"regime", required_argument, NULL, 'r'}, {"date", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},         {"data", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    const char *regime = NULL, *data = NULL;
-    ectl_date date = ectl_date_today();
-    bool json = false;
+    static const struct option opts[] = {CLI_OPT_REGIME, CLI_OPT_DATE, CLI_OPT_JSON,
+                                         CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END};
+    struct cli_opts o;
     int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': regime = optarg; break;
-        case 'd':
-            if ((rc = cli_parse_date("--date", optarg, &date)))
-                return rc;
-            break;
-        case 'j': json = true; break;
-        case 'D': data = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return cli_usage_error("groups", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-    }
+    cli_opts_init(&o);
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if ((rc = cli_common_option(c, "groups", usage_text, argv, &o)) != CLI_OPT_DONE)
+            return rc == CLI_OPT_OTHER ? cli_usage_error("groups", "unexpected option") : rc;
     if (optind < argc)
         return cli_usage_error("groups", "unexpected argument '%s'", argv[optind]);
+    const char *regime = o.regime, *data = o.data;
+    ectl_date date = o.date;
+    bool json = o.json;
     if (!regime)
         return cli_usage_error("groups", "--regime is required");
     struct ectl_regime *r;
@@ -48,9 +36,9 @@ int cmd_groups(int argc, char **argv)
     ectl_date_format(date, ds);
     if (date < ectl_regime_covered_from(r)) {
         char cf[ECTL_DATE_BUFSZ];
+        ectl_date_format(ectl_regime_covered_from(r), cf);
         ectl_regime_unref(r);
-        return cli_fail(EXIT_DATAERR, "%s data starts on %s; no answer for %s", regime,
-                        ectl_date_format(ectl_regime_covered_from(r), cf), ds);
+        return cli_fail(EXIT_DATAERR, "%s data starts on %s; no answer for %s", regime, cf, ds);
     }
     const char *members[1024];
     json_t *groups = json_array();

@@ -155,38 +155,38 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 int cmd_impact(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"regime", required_argument, NULL, 'r'}, {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},     {"json", no_argument, NULL, 'j'},
-        {"csv", no_argument, NULL, 'c'},          {"data", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    const char *regime = NULL, *data = NULL;
+    static const struct option opts[] = {CLI_OPT_REGIME,
+                                         {"from", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
+                                         CLI_OPT_JSON,
+                                         {"csv", no_argument, NULL, 'c'},
+                                         CLI_OPT_DATA,
+                                         CLI_OPT_HELP,
+                                         CLI_OPT_END};
     struct ectl_impact_opts io = {0};
-    bool have_from = false, have_to = false;
+    bool have_from = false, have_to = false, csv = false;
     struct run run = {FMT_TEXT, NULL, NULL, false, false, -1};
+    struct cli_opts o;
     int c, rc;
-    optind = 1;
-    opterr = 0;
+    cli_opts_init(&o);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': regime = optarg; break;
-        case 'f':
-            if ((rc = cli_parse_date("--from", optarg, &io.from)))
-                return rc;
-            have_from = true;
-            break;
-        case 't':
-            if ((rc = cli_parse_date("--to", optarg, &io.to)))
-                return rc;
-            have_to = true;
-            break;
-        case 'j': run.fmt = FMT_JSON; break;
-        case 'c': run.fmt = FMT_CSV; break;
-        case 'D': data = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return cli_usage_error("impact", "unknown or incomplete option '%s'", argv[optind - 1]);
+        if ((rc = cli_common_option(c, "impact", usage_text, argv, &o)) == CLI_OPT_DONE)
+            continue;
+        if (rc != CLI_OPT_OTHER)
+            return rc;
+        if (c == 'c') {
+            csv = true;
+            continue;
         }
+        bool is_from = c == 'f';
+        if (cli_parse_date(is_from ? "--from" : "--to", optarg, is_from ? &io.from : &io.to))
+            return EXIT_DATAERR;
+        *(is_from ? &have_from : &have_to) = true;
     }
+    if (o.json && csv)
+        return cli_usage_error("impact", "--json and --csv exclude each other");
+    run.fmt = o.json ? FMT_JSON : csv ? FMT_CSV : FMT_TEXT;
+    const char *regime = o.regime, *data = o.data;
     if (!regime || !have_from || !have_to)
         return cli_usage_error("impact", "--regime, --from and --to are required");
     if (argc - optind != 1)

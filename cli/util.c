@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,42 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\n(see 'exportctl %s --help')\n", cmd);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+void cli_opts_init(struct cli_opts *o)
+{
+    o->regime = NULL;
+    o->data = NULL;
+    o->date = ectl_date_today();
+    o->json = false;
+    optind = 1;
+    opterr = 0;
+}
+
+int cli_common_option(int c, const char *cmd, const char *usage, char **argv,
+                      struct cli_opts *o)
+{
+    switch (c) {
+    case 'r':
+        o->regime = optarg;
+        return CLI_OPT_DONE;
+    case 'd':
+        return cli_parse_date("--date", optarg, &o->date) ? EXIT_DATAERR : CLI_OPT_DONE;
+    case 'j':
+        o->json = true;
+        return CLI_OPT_DONE;
+    case 'D':
+        o->data = optarg;
+        return CLI_OPT_DONE;
+    case 'h':
+        fputs(usage, stdout);
+        return 0;
+    case '?':
+    case ':':
+        return cli_usage_error(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+    default:
+        return CLI_OPT_OTHER;
+    }
 }
 
 int cli_status_for(int code)

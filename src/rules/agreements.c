@@ -88,35 +88,6 @@ void ectl_agreements_free(struct ectl_agreements *a)
     free(a);
 }
 
-static int load_sources(const char *dir, struct ectl_arena *A, struct source_table *st,
-                        struct ectl_error *err)
-{
-    static const char *const cols[] = {"id", "citation", "url"};
-    struct table t;
-    int rc = table_open(&t, dir, "sources.csv", cols, 3, NULL, err);
-    if (rc)
-        return rc;
-    while ((rc = table_next(&t, err)) > 0) {
-        struct source_row *rows = realloc(st->rows, (st->n + 1) * sizeof *rows);
-        if (!rows) {
-            rc = ectl_error_set(err, ECTL_ENOMEM, "out of memory");
-            break;
-        }
-        st->rows = rows;
-        char buf[2048];
-        snprintf(buf, sizeof buf, *t.csv.fields[2] ? "%s (%s)" : "%s%s", t.csv.fields[1],
-                 t.csv.fields[2]);
-        rows[st->n].id = ectl_arena_strdup(A, t.csv.fields[0]);
-        rows[st->n].text = ectl_arena_strdup(A, buf);
-        if (!rows[st->n++].text) {
-            rc = ectl_error_set(err, ECTL_ENOMEM, "out of memory");
-            break;
-        }
-    }
-    table_close(&t);
-    return rc < 0 ? rc : 0;
-}
-
 static int parse_int(struct table *t, size_t col, int lo, int hi, int *out,
                      struct ectl_error *err)
 {
@@ -263,7 +234,7 @@ int ectl_agreements_load(const char *dir, struct ectl_agreements **out, struct e
         return ectl_error_set(err, ECTL_ENOMEM, "out of memory");
     struct source_table st = {0, NULL};
     int rc;
-    if ((rc = load_sources(dir, &a->arena, &st, err)) || (rc = load_agreements(dir, a, &st, err)) ||
+    if ((rc = ectl__load_sources(dir, &a->arena, &st, NULL, err)) || (rc = load_agreements(dir, a, &st, err)) ||
         (rc = load_events(dir, a, &st, err))) {
         free(st.rows);
         ectl_agreements_free(a);

@@ -132,46 +132,6 @@ static int load_meta(struct loader *L, struct ectl_error *err)
     return rc;
 }
 
-/* ---- sources.csv ------------------------------------------------------ */
-
-static int load_sources(struct loader *L, struct ectl_error *err)
-{
-    static const char *const cols[] = {"id", "citation", "url"};
-    struct table t;
-    int rc = table_open(&t, L->dir, "sources.csv", cols, 3, &L->hash, err);
-    if (rc)
-        return rc;
-    size_t cap = 0;
-    while ((rc = table_next(&t, err)) > 0) {
-        const char *id = t.csv.fields[0], *cit = t.csv.fields[1], *url = t.csv.fields[2];
-        if (!*id || !*cit) {
-            rc = table_fail(&t, *id ? 1 : 0, err, "must not be empty");
-            break;
-        }
-        for (size_t i = 0; i < L->src.n; i++)
-            if (!strcmp(L->src.rows[i].id, id))
-                rc = table_fail(&t, 0, err, "duplicate source id '%s'", id);
-        if (rc < 0)
-            break;
-        if (GROW(L->src.rows, L->src.n, cap)) {
-            rc = oom(err);
-            break;
-        }
-        struct ectl_buf b = ECTL_BUF_INIT;
-        int e = *url ? ectl_buf_addf(&b, "%s (%s)", cit, url) : ectl_buf_adds(&b, cit);
-        struct source_row *row = &L->src.rows[L->src.n++];
-        row->id = ectl_arena_strdup(&L->r->arena, id);
-        row->text = e ? NULL : ectl_arena_strdup(&L->r->arena, b.ptr);
-        ectl_buf_release(&b);
-        if (!row->id || !row->text) {
-            rc = oom(err);
-            break;
-        }
-    }
-    table_close(&t);
-    return rc < 0 ? rc : 0;
-}
-
 /* ---- sets.csv --------------------------------------------------------- */
 
 int ectl__set_find(const struct ectl_regime *r, const char *id, size_t len)
@@ -375,7 +335,7 @@ int ectl_regime_load(const char *dir, const char *countries_csv, struct ectl_reg
     atomic_init(&L.r->refs, 1);
     int rc;
     if ((rc = load_countries(&L, countries_csv, err)) || (rc = load_meta(&L, err)) ||
-        (L.latest = L.r->covered_from, 0) || (rc = load_sources(&L, err)) ||
+        (L.latest = L.r->covered_from, 0) || (rc = ectl__load_sources(L.dir, &L.r->arena, &L.src, &L.hash, err)) ||
         (rc = load_sets(&L, err)) ||
         (rc = ectl__load_items(&L, err)) || (rc = ectl__load_rules(&L, err))) {
         free(L.src.rows);

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/buf.h"
@@ -184,4 +185,44 @@ int split_list(const char *s, int (*fn)(void *ctx, const char *p, size_t n), voi
             s++;
     }
     return 0;
+}
+
+int ectl__load_sources(const char *dir, struct ectl_arena *arena, struct source_table *st,
+                       uint64_t *hash, struct ectl_error *err)
+{
+    static const char *const cols[] = {"id", "citation", "url"};
+    struct table t;
+    int rc = table_open(&t, dir, "sources.csv", cols, 3, hash, err);
+    if (rc)
+        return rc;
+    while ((rc = table_next(&t, err)) > 0) {
+        const char *id = t.csv.fields[0], *cit = t.csv.fields[1], *url = t.csv.fields[2];
+        if (!*id || !*cit) {
+            rc = table_fail(&t, *id ? 1 : 0, err, "must not be empty");
+            break;
+        }
+        for (size_t i = 0; i < st->n; i++)
+            if (!strcmp(st->rows[i].id, id))
+                rc = table_fail(&t, 0, err, "duplicate source id '%s'", id);
+        if (rc < 0)
+            break;
+        struct source_row *rows = realloc(st->rows, (st->n + 1) * sizeof *rows);
+        if (!rows) {
+            rc = ectl_error_set(err, ECTL_ENOMEM, "out of memory");
+            break;
+        }
+        st->rows = rows;
+        struct ectl_buf b = ECTL_BUF_INIT;
+        int e = *url ? ectl_buf_addf(&b, "%s (%s)", cit, url) : ectl_buf_adds(&b, cit);
+        struct source_row *row = &st->rows[st->n++];
+        row->id = ectl_arena_strdup(arena, id);
+        row->text = e ? NULL : ectl_arena_strdup(arena, b.ptr);
+        ectl_buf_release(&b);
+        if (!row->id || !row->text) {
+            rc = ectl_error_set(err, ECTL_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    table_close(&t);
+    return rc < 0 ? rc : 0;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../core/csv.h"
+#include "../core/arena.h"
 #include "../core/file.h"
 #include "regime_int.h"
 
@@ -54,6 +55,11 @@ struct source_table {
     size_t n;
     struct source_row *rows;
 };
+
+/* Read dir/sources.csv (id,citation,url) into st, strings in arena; the
+ * caller frees st->rows.  hash, if not NULL, takes the file's bytes. */
+int ectl__load_sources(const char *dir, struct ectl_arena *arena, struct source_table *st,
+                       uint64_t *hash, struct ectl_error *err);
 
 /* Resolve a ';'-list of source ids into "citation (url); ..." in arena. */
 int field_sources(struct table *t, size_t col, const struct source_table *st,
