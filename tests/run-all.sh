@@ -42,7 +42,7 @@ if [ ! -f "$FUZZ/build.ninja" ]; then
 fi
 if ninja -C "$FUZZ" >/dev/null; then
   for h in "$FUZZ"/fuzz/fuzz_*; do
-    [ -x "$h" ] || continue
+    [ -f "$h" ] && [ -x "$h" ] || continue # not the fuzz_*.p object folders
     name=$(basename "$h"); seeds="fuzz/corpus/${name#fuzz_}"
     work=$(mktemp -d)
     if "$h" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \

@@ -125,10 +125,16 @@ static bool rule_matches(const struct ectl_regime *r, const struct rule *rule,
             return false;
         break;
     case SEL_CODES: {
-        bool found = false;
-        for (size_t i = 0; i < rule->n_codes && !found; i++)
-            found = rule->codes[i] == s->item;
-        if (!found)
+        /* codes are sorted at load: the US guard lists 168 ECCNs */
+        size_t lo = 0, hi = rule->n_codes;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (rule->codes[mid] < s->item)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == rule->n_codes || rule->codes[lo] != s->item)
             return false;
         break;
     }

@@ -78,6 +78,12 @@ static int add_option(void *vctx, const char *p, size_t n)
     return ECTL_EDATA;
 }
 
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int lookup(const char *s, const char *const *names, int n)
 {
     for (int i = 0; i < n; i++)
@@ -151,6 +157,8 @@ int ectl__load_rules(struct loader *L, struct ectl_error *err)
                 break;
             }
         }
+        if (rule->n_codes > 1)
+            qsort(rule->codes, rule->n_codes, sizeof *rule->codes, cmp_i32);
         if (strcmp(f[3], "*") != 0 && ((rc = split_list(f[3], add_term, &c)) || !rule->n_terms)) {
             rc = rc == ECTL_ERANGE ? table_fail(&t, 3, err, "more than %d terms", ECTL_MAX_TERMS)
                                    : table_fail(&t, 3, err,

@@ -30,6 +30,7 @@ int table_open(struct table *t, const char *dir, const char *name, const char *c
     rc = ectl_csv_next(&t->csv, err);
     if (rc < 0) {
         table_close(t);
+        err->code = ECTL_EDATA; /* a malformed regime file is invalid data */
         return ECTL_EDATA;
     }
     if (rc == 0) {

@@ -91,7 +91,7 @@ struct rule {
     enum rule_kind kind;
     enum item_sel sel;
     size_t n_codes;
-    int32_t *codes; /* item indices, for SEL_CODES */
+    int32_t *codes; /* item indices, sorted, for SEL_CODES */
     size_t n_terms;
     struct term terms[ECTL_MAX_TERMS];
     enum end_use end_use;
