@@ -12,8 +12,9 @@ static const char usage_text[] =
     "usage: exportctl impact --regime R --from YYYY-MM-DD --to YYYY-MM-DD ORDERS.csv\n"
     "                        [--json | --csv] [--data DIR]\n\n"
     "Evaluates every order of ORDERS.csv ('-' for standard input) on both dates and lists\n"
-    "the orders whose outcome or licence options change, with both answers and the rule\n"
-    "that decided each.  The CSV needs a header row with order_id, item and destination;\n"
+    "the orders whose outcome or licence options change, with both answers, the rule\n"
+    "that decided each and the facts that changed (--json states each reason once, under\n"
+    "\"reasons\").  The CSV needs a header row with order_id, item and destination;\n"
     "an end_use_concern column (0 or 1) is used when present; other columns are carried\n"
     "through.  Nothing is printed unless the whole book was read without error.\n";
 
@@ -22,22 +23,32 @@ enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
 struct run {
     enum format fmt;
     json_t *changes;
+    json_t *reasons; /* rule id -> {text, from, to, source}, each written once */
     FILE *csv;
     bool header_done;
     bool progress;
     int last_pct;
 };
 
-static json_t *answer_json(const struct ectl_determination *d)
+/* Record a reason in the run's table, so that a book where thousands of
+ * orders change for the same reason states that reason once. */
+static void note_reason(struct run *run, const struct ectl_reason *x)
+{
+    if (!json_object_get(run->reasons, x->rule))
+        json_object_set_new(run->reasons, x->rule,
+                            json_pack("{s:s, s:o, s:o, s:s}", "text", x->text, "from",
+                                      cli_json_date(x->from), "to", cli_json_date(x->to),
+                                      "source", x->source));
+}
+
+static json_t *answer_json(struct run *run, const struct ectl_determination *d)
 {
     json_t *opts = json_array();
     for (size_t i = 0; i < d->n_options; i++)
         json_array_append_new(opts, json_string(d->options[i]));
-    const struct ectl_reason *x = &d->reasons[0];
-    return json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:s}", "outcome",
-                     ectl_outcome_name(d->outcome), "licence_options", opts, "rule", x->rule,
-                     "text", x->text, "from", cli_json_date(x->from), "to", cli_json_date(x->to),
-                     "source", x->source);
+    note_reason(run, &d->reasons[0]);
+    return json_pack("{s:s, s:o, s:s}", "outcome", ectl_outcome_name(d->outcome),
+                     "licence_options", opts, "rule", d->decisive_rule);
 }
 
 static bool has_reason(const struct ectl_determination *d, const char *rule)
@@ -50,7 +61,8 @@ static bool has_reason(const struct ectl_determination *d, const char *rule)
 
 /* What made the difference: the facts the answer rested on before and no
  * longer does ("removed"), and those it rests on now ("added"). */
-static json_t *because_json(const struct ectl_determination *b, const struct ectl_determination *a)
+static json_t *because_json(struct run *run, const struct ectl_determination *b,
+                            const struct ectl_determination *a)
 {
     json_t *arr = json_array();
     const struct ectl_determination *side[2] = {b, a};
@@ -59,10 +71,9 @@ static json_t *because_json(const struct ectl_determination *b, const struct ect
             const struct ectl_reason *x = &side[k]->reasons[i];
             if (has_reason(side[!k], x->rule))
                 continue;
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "change",
-                                                 k ? "added" : "removed", "rule", x->rule, "text",
-                                                 x->text, "from", cli_json_date(x->from), "to",
-                                                 cli_json_date(x->to), "source", x->source));
+            note_reason(run, x);
+            json_array_append_new(arr, json_pack("{s:s, s:s}", "change", k ? "added" : "removed",
+                                                 "rule", x->rule));
         }
     }
     return arr;
@@ -134,8 +145,8 @@ static int on_change(void *ctx, const struct ectl_order *o, const struct ectl_de
     json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "order_id",
                           o->order_id, "line", (json_int_t)o->line, "item", o->item,
                           "destination", o->destination, "end_use_concern", o->end_use_concern,
-                          "columns", cols, "before", answer_json(b), "after", answer_json(a),
-                          "because", because_json(b, a));
+                          "columns", cols, "before", answer_json(run, b), "after",
+                          answer_json(run, a), "because", because_json(run, b, a));
     return j ? json_array_append_new(run->changes, j) : -1;
 }
 
@@ -165,7 +176,7 @@ int cmd_impact(int argc, char **argv)
                                          CLI_OPT_END};
     struct ectl_impact_opts io = {0};
     bool have_from = false, have_to = false, csv = false;
-    struct run run = {FMT_TEXT, NULL, NULL, false, false, -1};
+    struct run run = {FMT_TEXT, NULL, NULL, NULL, false, false, -1};
     struct cli_opts o;
     int c, rc;
     cli_opts_init(&o);
@@ -201,6 +212,7 @@ int cmd_impact(int argc, char **argv)
         run.csv = open_memstream(&csvbuf, &csvlen);
     else
         run.changes = json_array();
+    run.reasons = json_object();
     run.progress = isatty(STDERR_FILENO);
     io.on_change = on_change;
     io.on_progress = on_progress;
@@ -231,11 +243,12 @@ int cmd_impact(int argc, char **argv)
         ectl_date_format(io.from, a);
         ectl_date_format(io.to, b);
         if (run.fmt == FMT_JSON) {
-            rc = cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:O}", "regime", regime,
-                                          "from", a, "to", b, "data_version",
+            rc = cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:O, s:O}", "regime",
+                                          regime, "from", a, "to", b, "data_version",
                                           ectl_regime_data_version(r), "orders",
                                           (json_int_t)st.orders, "changed",
-                                          (json_int_t)st.changed, "changes", run.changes));
+                                          (json_int_t)st.changed, "changes", run.changes,
+                                          "reasons", run.reasons));
         } else {
             printf("%s impact %s -> %s: %llu orders, %llu changed\n", regime, a, b,
                    (unsigned long long)st.orders, (unsigned long long)st.changed);
@@ -261,12 +274,16 @@ int cmd_impact(int argc, char **argv)
                     printf("    %c %s: %s\n",
                            strcmp(json_string_value(json_object_get(x, "change")), "added") ? '-' : '+',
                            json_string_value(json_object_get(x, "rule")),
-                           json_string_value(json_object_get(x, "text")));
+                           json_string_value(json_object_get(
+                               json_object_get(run.reasons,
+                                               json_string_value(json_object_get(x, "rule"))),
+                               "text")));
             }
         }
     }
     free(csvbuf);
     json_decref(run.changes);
+    json_decref(run.reasons);
     ectl_regime_unref(r);
     return rc;
 }
