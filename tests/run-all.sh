@@ -41,7 +41,7 @@ if [ ! -f "$FUZZ/build.ninja" ]; then
     -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
 if ninja -C "$FUZZ" >/dev/null; then
-  for h in "$FUZZ"/fuzz/fuzz_*; do
+  for h in "$FUZZ"/fuzz/fuzz_* "$FUZZ"/fuzz/*/fuzz_*; do
     [ -f "$h" ] && [ -x "$h" ] || continue # not the fuzz_*.p object folders
     name=$(basename "$h"); seeds="fuzz/corpus/${name#fuzz_}"
     work=$(mktemp -d)
