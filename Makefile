@@ -14,6 +14,7 @@ LISTEN ?= 127.0.0.1:8080
 DEB_PACKAGES = build-essential pkg-config meson ninja-build clang llvm libclang-rt-14-dev \
 	libcmocka-dev libjansson-dev libsqlite3-dev libsodium-dev libmicrohttpd-dev \
 	libxml2-dev libutf8proc-dev libicu-dev libcurl4-openssl-dev libpq-dev \
+	libmecab-dev mecab-ipadic-utf8 \
 	postgresql postgresql-contrib python3 iso-codes
 
 .PHONY: all deps build run test test-unit test-asan test-fuzz bench clean format

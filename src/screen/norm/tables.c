@@ -1,0 +1,300 @@
+/*
+ * Word tables: legal forms, generic business words, honorifics.
+ *
+ * Every table is sorted (strcmp order) for bsearch; the unit tests check
+ * that it stays so (table_self_check).  Entries are tokens as the
+ * tokeniser makes them: lower-case ASCII, accents gone, dots gone
+ * ("L.L.C." arrives as the letters l, l, c and is matched as "llc").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "norm_int.h"
+
+static const char *const LEGAL[] = {
+    "ab",
+    "ad",
+    "ag",
+    "aktiengesellschaft",
+    "ao",
+    "aps",
+    "as",
+    "asa",
+    "berhad",
+    "bhd",
+    "bv",
+    "cjsc",
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "cv",
+    "dac",
+    "dd",
+    "doo",
+    "ehf",
+    "eirl",
+    "fzc",
+    "fzco",
+    "fze",
+    "fzllc",
+    "gbr",
+    "gmbh",
+    "gmbhco",
+    "godogaisha",
+    "godokaisha",
+    "inc",
+    "incorporated",
+    "jsc",
+    "jushikhoesa",
+    "jusikhoesa",
+    "kabushikigaisha",
+    "kabushikikaisha",
+    "kft",
+    "kg",
+    "kgaa",
+    "kk",
+    "kommanditgesellschaft",
+    "ks",
+    "lda",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "ltd",
+    "ltda",
+    "mbh",
+    "nv",
+    "nyrt",
+    "oao",
+    "ojsc",
+    "ooo",
+    "oy",
+    "oyj",
+    "pao",
+    "pjsc",
+    "plc",
+    "pllc",
+    "prat",
+    "psc",
+    "pt",
+    "pte",
+    "pty",
+    "pvt",
+    "qpsc",
+    "qsc",
+    "sa",
+    "sab",
+    "sae",
+    "sal",
+    "saoc",
+    "saog",
+    "sarl",
+    "sas",
+    "sdn",
+    "se",
+    "sl",
+    "spa",
+    "spc",
+    "sprl",
+    "srl",
+    "sro",
+    "tbk",
+    "tov",
+    "wll",
+    "yugengaisha",
+    "yugenkaisha",
+    "yuhanhoesa",
+    "zao",
+    "zrt",
+};
+
+static const char *const LEGAL_AMBIGUOUS[] = {
+    "ab", "ad", "ag", "ao", "as",  "co", "cv", "dd",
+    "ks", "lp", "pt", "sa", "sal", "se", "sl", "spc",
+};
+
+static const char *const GENERIC[] = {
+    "bank",        "boeki",      "business",    "capital",       "center",     "centre",
+    "commercial",  "consulting", "development", "engineering",   "enterprise", "enterprises",
+    "export",      "exports",    "factory",     "firm",          "general",    "global",
+    "group",       "gruppa",     "holding",     "holdings",      "import",     "imports",
+    "industrial",  "industries", "industry",    "international", "intl",       "investment",
+    "investments", "kogyo",      "kompaniya",   "logistics",     "management", "manufacturing",
+    "maoyi",       "muyeok",     "national",    "partners",      "products",   "resources",
+    "sangsa",      "sangyo",     "service",     "services",      "shipping",   "shoji",
+    "solutions",   "systems",    "tech",        "technologies",  "technology", "trade",
+    "traders",     "trading",    "transport",   "ventures",      "works",      "zavod",
+};
+
+static const char *const HONORIFIC[] = {
+    "adm",        "admiral",   "alhaj",       "alhajj",       "ayatollah", "bishop",
+    "brig",       "brigadier", "capt",        "captain",      "cmdr",      "col",
+    "colonel",    "commander", "dame",        "dr",           "elnok",     "excellency",
+    "father",     "fr",        "frau",        "gen",          "general",   "hadji",
+    "haji",       "hajji",     "herr",        "hojatoleslam", "honorable", "honourable",
+    "imam",       "lady",      "lord",        "lt",           "madam",     "madame",
+    "maj",        "marshal",   "maulana",     "maulvi",       "miss",      "mlle",
+    "mme",        "mr",        "mrs",         "ms",           "mulla",     "mullah",
+    "mx",         "prasident", "predsjednik", "presedintele", "presiden",  "president",
+    "presidente", "prezident", "prof",        "professor",    "rabbi",     "rev",
+    "reverend",   "senor",     "senora",      "sergeant",     "sgt",       "shaikh",
+    "shaykh",     "sheik",     "sheikh",      "sheikha",      "sir",       "sr",
+    "sra",
+};
+
+/* Short forms that are also words, initials or name particles.  Suffix
+ * forms (CO, SA, AG, AS ...) count as a legal form only as the last word
+ * of a name or just before another legal form; prefix forms (AO, PT) only
+ * as the first word. */
+static const char *const PREFIX_FORMS[] = {"ao", "pt"};
+
+/* Legal forms of more than one word, written as their tokens. */
+static const char *const PHRASES[] = {
+    "aktsionernoe obshchestvo",
+    "aktsionernoye obshchestvo",
+    "besloten vennootschap",
+    "closed joint stock company",
+    "gesellschaft mit beschrankter haftung",
+    "godo gaisha",
+    "godo kaisha",
+    "gu fen you xian gong si",
+    "gufen youxian gongsi",
+    "joint stock company",
+    "joint stock co",
+    "jusik hoesa",
+    "kabushiki gaisha",
+    "kabushiki kaisha",
+    "limited liability company",
+    "limited liability partnership",
+    "limited partnership",
+    "naamloze vennootschap",
+    "obshchestvo s ogranichennoy otvetstvennostyu",
+    "obshchestvo s ogranichennoi otvetstvennostiu",
+    "obshestvo s ogranichennoy otvetstvennostyu",
+    "open joint stock company",
+    "otkrytoe aktsionernoe obshchestvo",
+    "otkrytoye aktsionernoye obshchestvo",
+    "private joint stock company",
+    "private limited company",
+    "public joint stock company",
+    "public limited company",
+    "publichnoe aktsionernoe obshchestvo",
+    "publichnoye aktsionernoye obshchestvo",
+    "s a de c v",
+    "s de r l",
+    "s de rl",
+    "sa de cv",
+    "sociedad anonima",
+    "sociedad de responsabilidad limitada",
+    "sociedad limitada",
+    "sociedade anonima",
+    "sociedade limitada",
+    "societa a responsabilita limitata",
+    "societate pe actiuni",
+    "societatea cu raspundere limitata",
+    "societatea pe actiuni",
+    "societa per azioni",
+    "societe a responsabilite limitee",
+    "societe anonyme",
+    "sp z o o",
+    "spolka akcyjna",
+    "spolka z ograniczona odpowiedzialnoscia",
+    "tovarystvo z obmezhenoyu vidpovidalnistyu",
+    "you xian gong si",
+    "you xian ze ren gong si",
+    "youxian gongsi",
+    "youxian zeren gongsi",
+    "yugen gaisha",
+    "yugen kaisha",
+    "zakrytoe aktsionernoe obshchestvo",
+    "zakrytoye aktsionernoye obshchestvo",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static int find(const char *const *tab, size_t n, const char *s, size_t len)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(tab[mid], s, len);
+        if (c == 0 && tab[mid][len] != '\0')
+            c = 1; /* the entry is longer than s */
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+int table_is_legal(const char *s, size_t len)
+{
+    return find(LEGAL, COUNT(LEGAL), s, len);
+}
+
+int table_is_legal_ambiguous(const char *s, size_t len)
+{
+    for (size_t i = 0; i < COUNT(PREFIX_FORMS); i++)
+        if (strlen(PREFIX_FORMS[i]) == len && !memcmp(PREFIX_FORMS[i], s, len))
+            return 2;
+    return find(LEGAL_AMBIGUOUS, COUNT(LEGAL_AMBIGUOUS), s, len);
+}
+
+int table_is_generic(const char *s, size_t len)
+{
+    return find(GENERIC, COUNT(GENERIC), s, len);
+}
+
+int table_is_honorific(const char *s, size_t len)
+{
+    return find(HONORIFIC, COUNT(HONORIFIC), s, len);
+}
+
+size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
+{
+    if (!n)
+        return 0;
+    size_t best = 0;
+    for (size_t p = 0; p < COUNT(PHRASES); p++) {
+        const char *ph = PHRASES[p];
+        if (ph[0] != tok[0][0])
+            continue;
+        size_t k = 0;
+        while (k < n) {
+            size_t wl = strcspn(ph, " ");
+            if (wl != len[k] || memcmp(ph, tok[k], wl))
+                break;
+            k++;
+            ph += wl;
+            if (!*ph)
+                break;
+            ph++;
+        }
+        if (!*ph && k > best)
+            best = k;
+    }
+    return best;
+}
+
+static int sorted(const char *const *tab, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(tab[i - 1], tab[i]) >= 0)
+            return 0;
+    return 1;
+}
+
+int table_self_check(void)
+{
+    if (!sorted(LEGAL, COUNT(LEGAL)) || !sorted(LEGAL_AMBIGUOUS, COUNT(LEGAL_AMBIGUOUS)) ||
+        !sorted(GENERIC, COUNT(GENERIC)) || !sorted(HONORIFIC, COUNT(HONORIFIC)))
+        return 0;
+    for (size_t i = 0; i < COUNT(LEGAL_AMBIGUOUS); i++)
+        if (!table_is_legal(LEGAL_AMBIGUOUS[i], strlen(LEGAL_AMBIGUOUS[i])))
+            return 0;
+    return 1;
+}
