@@ -15,7 +15,8 @@ DEB_PACKAGES = build-essential pkg-config meson ninja-build clang llvm libclang-
 	libcmocka-dev libjansson-dev libsqlite3-dev libsodium-dev libmicrohttpd-dev \
 	libxml2-dev libutf8proc-dev libicu-dev libcurl4-openssl-dev libpq-dev \
 	libmecab-dev mecab-ipadic-utf8 \
-	postgresql postgresql-contrib python3 iso-codes
+	postgresql postgresql-contrib sqlite3 python3 python3-aiosmtpd iso-codes \
+	chromium nodejs wrk
 
 .PHONY: all deps build run test test-unit test-asan test-fuzz bench clean format
 

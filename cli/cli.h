@@ -88,5 +88,28 @@ int cmd_groups(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_impact(int argc, char **argv);
 int cmd_agreements(int argc, char **argv);
+int cmd_lists(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
+int cmd_users(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+/* The commands that touch the database (users, audit, serve) take --db. */
+#define CLI_DEFAULT_DB "var/exportctl.db"
+#define CLI_OPT_DB_CHAR 'B'
+#define CLI_OPT_DB {"db", required_argument, NULL, CLI_OPT_DB_CHAR}
+struct ectl_store;
+/* cmd_users.c: open (and migrate) db, default CLI_DEFAULT_DB; prints and
+ * returns the exit status on failure. */
+int cli_store_open(const char *db, unsigned flags, struct ectl_store **out);
+/* Report a store error: 65 for a duplicate, 74 for the database itself. */
+int cli_store_fail(const struct ectl_error *err);
+/* Append an audit entry with actor "cli", a fresh request id and detail
+ * (consumed) plus the operating-system user who ran the command. */
+int cli_audit(struct ectl_store *s, const char *action, const char *subject, json_t *detail,
+              struct ectl_error *err);
+/* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ". */
+void cli_format_time(int64_t t, char out[32]);
+int cmd_check(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -12,6 +12,12 @@ static const struct cli_cmd commands[] = {
     {"diff", cmd_diff, "every rule change between two dates"},
     {"impact", cmd_impact, "orders of a CSV order book whose answer changes between two dates"},
     {"agreements", cmd_agreements, "status of self-renewing agreements (GSOMIA) on a date"},
+    {"lists", cmd_lists, "compile sanctions lists into a screening index; describe one"},
+    {"screen", cmd_screen, "screen names against the lists of an index"},
+    {"users", cmd_users, "add, list, disable and enable the service's accounts"},
+    {"audit", cmd_audit, "verify the hash-chained audit log; list its entries"},
+    {"check", cmd_check, "check a shipment: every item determined, every party screened"},
+    {"serve", cmd_serve, "the HTTP/JSON service"},
 };
 
 static void usage(FILE *out)

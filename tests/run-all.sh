@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs everything `make test` promises, in order, and ends with one line
 # "tests: N passed, M failed":
-#   1. unit + CLI tests in the normal build (-Wall -Wextra -Werror)
+#   1. unit, CLI and HTTP tests in the normal build (-Wall -Wextra -Werror),
+#      then the browser tests (Playwright driving Debian's Chromium)
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. each libFuzzer harness for a bounded time, from its seed corpus
 set -uo pipefail
@@ -22,7 +23,17 @@ suite() { # builddir label
   count "$1"
 }
 
-suite "$BUILD" "unit and CLI tests"
+suite "$BUILD" "unit, CLI and HTTP tests"
+
+echo "== browser tests (headless Chromium, Playwright)"
+tests/browser/run.sh "$BUILD" >"$BUILD/browser.log" 2>&1
+cat "$BUILD/browser.log"
+last=$(tail -n 1 "$BUILD/browser.log")
+if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+  passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+else
+  echo "browser tests did not finish"; failed=$((failed + 1))
+fi
 
 echo "== ASan + UBSan build"
 if [ ! -f "$ASAN/build.ninja" ]; then

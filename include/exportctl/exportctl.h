@@ -13,5 +13,8 @@
 #include <exportctl/impact.h>
 #include <exportctl/agreements.h>
 #include <exportctl/screen.h>
+#include <exportctl/check.h>
+#include <exportctl/store.h>
+#include <exportctl/auth.h>
 
 #endif

@@ -1,0 +1,151 @@
+/*
+ * Users (admin): GET /api/v1/users, POST /api/v1/users,
+ * PATCH /api/v1/users/{id}.
+ *
+ * The store has no role change yet, so a PATCH disables or enables a user
+ * or sets their password; either ends the user's sessions, since whoever
+ * held them may be the reason for the change.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "server.h"
+
+static bool name_ok(const char *s)
+{
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
+            return false;
+    return true;
+}
+
+static bool email_ok(const char *e)
+{
+    const char *at = strchr(e, '@');
+    if (!at || at == e || !at[1] || strchr(at + 1, '@'))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)e; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || strchr("<>,;\"\\", *p))
+            return false;
+    return true;
+}
+
+struct list_ctx {
+    struct req *r;
+    json_t *arr;
+};
+
+static int one(void *ctx, const struct ectl_user *u)
+{
+    struct list_ctx *l = ctx;
+    json_array_append_new(l->arr, srv_user_json(u));
+    return 0;
+}
+
+int h_user_list(struct req *r)
+{
+    struct list_ctx l = {r, json_array()};
+    struct ectl_error err = {0};
+    if (ectl_store_user_list(srv_store(r), one, &l, &err))
+        return srv_error_lib(r, &err);
+    return srv_reply_json(r, 200, json_pack("{s:o}", "users", l.arr));
+}
+
+int h_user_create(struct req *r)
+{
+    const char *name = srv_body_str(r, "name");
+    const char *email = srv_body_str(r, "email");
+    const char *password = srv_body_str(r, "password");
+    enum ectl_role role;
+    struct ectl_error err = {0};
+    if (!name_ok(name))
+        return srv_error(r, 400, "invalid_request",
+                         "name: use letters, digits, '.', '_' and '-' only");
+    if (!email_ok(email))
+        return srv_error(r, 400, "invalid_request", "email: not an e-mail address");
+    if (ectl_role_parse(srv_body_str(r, "role"), &role))
+        return srv_error(r, 400, "invalid_request", "role: expected viewer, officer or admin");
+    if (ectl_password_check_policy(password, &err))
+        return srv_error(r, 400, "weak_password", "password: %s", err.msg);
+    char hash[ECTL_PWHASH_MAX];
+    if (ectl_password_hash(password, hash, &err))
+        return srv_error_lib(r, &err);
+    int64_t id;
+    struct ectl_store *st = srv_store(r);
+    /* The change and its audit entry commit together or not at all. */
+    if (ectl_store_begin(st, &err))
+        return srv_error_lib(r, &err);
+    int rc = ectl_store_user_add(st, name, email, role, hash, &id, &err);
+    if (rc == 0 && !srv_audit(r, "user.create", srv_printf(r, "user:%lld", (long long)id),
+                              json_pack("{s:s, s:s, s:s}", "name", name, "email", email, "role",
+                                        ectl_role_name(role))))
+        rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
+    if (rc == 0)
+        rc = ectl_store_commit(st, &err);
+    if (rc)
+        ectl_store_rollback(st);
+    if (rc == ECTL_EEXISTS)
+        return srv_error(r, 409, "conflict", "the user name or e-mail address is taken");
+    if (rc)
+        return srv_error_lib(r, &err);
+    struct ectl_user u, kept;
+    if (ectl_store_user_get(st, id, &u, &err))
+        return srv_error_lib(r, &err);
+    srv_user_keep(r, &kept, &u);
+    srv_header(r, "Location", srv_printf(r, "/api/v1/users/%lld", (long long)id));
+    return srv_reply_json(r, 201, srv_user_json(&kept));
+}
+
+int h_user_update(struct req *r)
+{
+    const json_t *disabled = json_object_get(r->json, "disabled");
+    const char *password = srv_body_str(r, "password");
+    struct ectl_error err = {0};
+    struct ectl_store *st = srv_store(r);
+    if (!disabled && !password)
+        return srv_error(r, 400, "invalid_request", "give disabled, password or both");
+    if (disabled && json_is_true(disabled) && r->path_id == r->user.id)
+        return srv_error(r, 409, "conflict", "an admin cannot disable themselves");
+    struct ectl_user u, kept;
+    int rc = ectl_store_user_get(st, r->path_id, &u, &err);
+    if (rc == ECTL_ENOENT)
+        return srv_error(r, 404, "not_found", "no user %lld", (long long)r->path_id);
+    if (rc)
+        return srv_error_lib(r, &err);
+    srv_user_keep(r, &kept, &u);
+    char hash[ECTL_PWHASH_MAX];
+    if (password && (ectl_password_check_policy(password, &err)))
+        return srv_error(r, 400, "weak_password", "password: %s", err.msg);
+    if (password && ectl_password_hash(password, hash, &err))
+        return srv_error_lib(r, &err);
+    json_t *detail = json_object();
+    if (disabled)
+        json_object_set_new(detail, "disabled", json_boolean(json_is_true(disabled)));
+    if (password)
+        json_object_set_new(detail, "password", json_string("changed"));
+    /* The hash above is slow; the write lock is taken only after it. */
+    if (ectl_store_begin(st, &err))
+        return srv_error_lib(r, &err);
+    rc = 0;
+    if (disabled)
+        rc = ectl_store_user_set_disabled(st, kept.id, json_is_true(disabled), &err);
+    if (rc == 0 && password)
+        rc = ectl_store_user_set_password(st, kept.id, hash, &err);
+    /* Sessions end; the admin's own stays when they change their own password. */
+    if (rc == 0 && (password || json_is_true(disabled)))
+        rc = ectl_store_session_delete_user(
+            st, kept.id, kept.id == r->user.id && r->via == VIA_SESSION ? r->session.id : 0, &err);
+    if (rc == 0 &&
+        !srv_audit(r, "user.update", srv_printf(r, "user:%lld", (long long)kept.id), detail))
+        rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
+    if (rc == 0)
+        rc = ectl_store_commit(st, &err);
+    if (rc) {
+        ectl_store_rollback(st);
+        return srv_error_lib(r, &err);
+    }
+    if (ectl_store_user_get(st, kept.id, &u, &err))
+        return srv_error_lib(r, &err);
+    srv_user_keep(r, &kept, &u);
+    return srv_reply_json(r, 200, srv_user_json(&kept));
+}

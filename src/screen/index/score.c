@@ -1,0 +1,409 @@
+#include "score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim.h"
+
+/* Measured on the yente UN fixtures, the nomenklatura name pairs and the
+ * negatives (docs/screening.md has the numbers and how they were found). */
+const struct ectl_sc_params ectl_sc_default_params = {
+    .sim_floor = 0.80f,
+    .join_floor = 0.90f,
+    .pkey_bonus = 0.10f,
+    .pkey_short = 0.85f,
+    .acronym_sim = 0.90f,
+    .initial_sim = 0.82f,
+    .sim_power = 2.0f,
+    .middle = 0.4f,
+    .gamma_q = 1.0f,
+    .gamma_c = 0.5f,
+    .uninformative = 0.5f,
+    .kind_factor = {1.0f, 1.0f, 0.97f, 0.92f, 1.0f},
+};
+
+#define WEAK_FLAGS (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC)
+
+/* No consonant but y, w, h: Yi, Oh, Woo, Ee. */
+static int vowels_only(const struct ectl_sc_tok *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (!strchr("aeiouywh", t->text[i]))
+            return 0;
+    return 1;
+}
+
+static float lift(const struct ectl_sc_params *p, const struct ectl_sc_tok *a,
+                  const struct ectl_sc_tok *b, int same_pkey, float s)
+{
+    /* Said alike: a key is coarse (a consonant skeleton), so it lifts a
+     * spelling that is already close (Kim/Gim, Park/Bak) rather than
+     * making any two tokens with the key equal (Mahmoud/Mohammed).  A
+     * short token of vowels alone is where spelling says least: Yi, I and
+     * Oh are Lee, Rhee and O (not Ali, which has a consonant of its own). */
+    if (same_pkey) {
+        float lifted = s + p->pkey_bonus;
+        if (a->len <= 4 && b->len <= 4 && (vowels_only(a) || vowels_only(b)) &&
+            lifted < p->pkey_short)
+            lifted = p->pkey_short;
+        if (lifted > 0.95f)
+            lifted = 0.95f;
+        if (lifted > s)
+            s = lifted;
+    }
+    /* An initial stands for a name it begins: "j smith" / "john smith". */
+    if (((a->len == 1 && b->len > 1) || (b->len == 1 && a->len > 1)) && a->text[0] == b->text[0] &&
+        s < p->initial_sim)
+        s = p->initial_sim;
+    return s;
+}
+
+float ectl_sc_token_sim(const struct ectl_sc_params *p, const struct ectl_sc_tok *a,
+                        const struct ectl_sc_tok *b, int same_pkey)
+{
+    if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+        return 1.0f;
+    if (a->len == 0 || b->len == 0 || ((a->flags | b->flags) & ECTL_IX_T_DIGITS))
+        return 0.0f;
+    return lift(p, a, b, same_pkey, (float)ectl_sim_letters(b->text, b->len, a->text, a->len));
+}
+
+float ectl_sc_token_sim_pre(const struct ectl_sc_params *p, const struct ectl_jaro_pre *qpre,
+                            const struct ectl_sc_tok *a, const struct ectl_sc_tok *b, int same_pkey)
+{
+    if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+        return 1.0f;
+    if (a->len == 0 || b->len == 0 || ((a->flags | b->flags) & ECTL_IX_T_DIGITS))
+        return 0.0f;
+    /* Below the floor every value means the same to the scorer, so a pair
+     * whose bound cannot reach it is not computed exactly. */
+    float ub = lift(p, a, b, same_pkey, (float)ectl_sim_letters_bound_pre(qpre, b->text, b->len));
+    if (ub < p->sim_floor)
+        return 0.0f;
+    return lift(p, a, b, same_pkey, (float)ectl_sim_letters_pre(qpre, b->text, b->len));
+}
+
+struct cand {
+    uint8_t q0, nq, c0, nc;
+    float sim;
+    float w;
+};
+
+#define MAX_CANDS (ECTL_SC_MAX * ECTL_SC_MAX + 512)
+#define JOIN_MAX 4    /* tokens a join may span */
+#define ACRONYM_MAX 6 /* letters of an acronym */
+
+static void add_cand(struct cand *v, size_t *n, size_t q0, size_t nq, size_t c0, size_t nc,
+                     float sim, float w)
+{
+    if (*n < MAX_CANDS)
+        v[(*n)++] = (struct cand){(uint8_t)q0, (uint8_t)nq, (uint8_t)c0, (uint8_t)nc, sim, w};
+}
+
+/* Similarity of the k tokens a[0..k) written as one with c, or 0 when it
+ * cannot be a join: the joined length must be close to c's and the first
+ * letters equal. */
+static float join_sim(const struct ectl_sc_tok *a, size_t k, const struct ectl_sc_tok *c)
+{
+    size_t l = 0;
+    for (size_t i = 0; i < k; i++)
+        l += a[i].len;
+    if (l > c->len + 2u || l + 2u < c->len || a[0].text[0] != c->text[0])
+        return 0.0f;
+    char buf[JOIN_MAX * ECTL_IX_MAX_TOKEN_LEN];
+    size_t at = 0;
+    for (size_t i = 0; i < k; i++) {
+        memcpy(buf + at, a[i].text, a[i].len);
+        at += a[i].len;
+    }
+    return (float)ectl_sim_token(buf, l, c->text, c->len);
+}
+
+/* x is the initials of the len(x) tokens a[0..): "jc" / "jean claude",
+ * "irgc" / "islamic revolutionary guard corps". */
+static int is_acronym(const struct ectl_sc_tok *x, const struct ectl_sc_tok *a, size_t avail)
+{
+    if (x->len < 2 || x->len > ACRONYM_MAX || x->len > avail || (x->flags & ECTL_IX_T_DIGITS))
+        return 0;
+    for (size_t i = 0; i < x->len; i++)
+        if (a[i].text[0] != x->text[i] || a[i].len < 2)
+            return 0;
+    return 1;
+}
+
+/* Pairs of one token with a run of k tokens on the other side, where the
+ * run reads as that token.  Worth a pair only when it beats what the
+ * run's tokens score alone.  sim[i][j] is always query i, listed j. */
+static void gather_runs(const struct ectl_sc_params *p, const struct ectl_sc_side *a,
+                        const struct ectl_sc_side *b, const float (*sim)[ECTL_SC_MAX], int a_is_q,
+                        struct cand *v, size_t *n)
+{
+    if (a->n < 2)
+        return;
+    for (size_t i = 0; i + 1 < a->n; i++)
+        for (size_t j = 0; j < b->n; j++) {
+            const struct ectl_sc_tok *t = &b->tok[j];
+            /* A join and an acronym both begin with t's first letter. */
+            if (a->tok[i].text[0] != t->text[0])
+                continue;
+            float best = a_is_q ? sim[i][j] : sim[j][i];
+            double w = t->w + a->tok[i].w;
+            size_t l = a->tok[i].len;
+            for (size_t k = 2; k <= JOIN_MAX && i + k <= a->n; k++) {
+                float part = a_is_q ? sim[i + k - 1][j] : sim[j][i + k - 1];
+                if (part > best)
+                    best = part;
+                w += a->tok[i + k - 1].w;
+                l += a->tok[i + k - 1].len;
+                if (l > t->len + 2u)
+                    break;
+                if (l + 2u < t->len)
+                    continue;
+                float s = join_sim(&a->tok[i], k, t);
+                if (s >= p->join_floor && s > best) {
+                    if (a_is_q)
+                        add_cand(v, n, i, k, j, 1, s, (float)w);
+                    else
+                        add_cand(v, n, j, 1, i, k, s, (float)w);
+                }
+            }
+            if (is_acronym(t, &a->tok[i], a->n - i)) {
+                size_t k = t->len;
+                if (a_is_q)
+                    add_cand(v, n, i, k, j, 1, p->acronym_sim, (float)t->w);
+                else
+                    add_cand(v, n, j, 1, i, k, p->acronym_sim, (float)t->w);
+            }
+        }
+}
+
+static void gather(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
+                   const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX], struct cand *v,
+                   size_t *n)
+{
+    for (size_t i = 0; i < q->n; i++)
+        for (size_t j = 0; j < c->n; j++)
+            if (sim[i][j] >= p->sim_floor)
+                add_cand(v, n, i, 1, j, 1, sim[i][j], q->tok[i].w + c->tok[j].w);
+    gather_runs(p, q, c, sim, 1, v, n);
+    gather_runs(p, c, q, sim, 0, v, n);
+}
+
+static int cand_before(const struct cand *a, const struct cand *b)
+{
+    if (a->sim != b->sim)
+        return a->sim > b->sim;
+    if (a->w != b->w)
+        return a->w > b->w;
+    if (a->q0 != b->q0)
+        return a->q0 < b->q0;
+    return a->c0 < b->c0;
+}
+
+static void sort_cands(struct cand *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct cand x = v[i];
+        size_t j = i;
+        while (j > 0 && cand_before(&x, &v[j - 1])) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static uint64_t span_mask(size_t first, size_t n)
+{
+    return (((uint64_t)1 << n) - 1) << first;
+}
+
+/* Total weight of one side.  An unmatched token inside the span of the
+ * matched informative tokens (a middle name) counts by the middle factor,
+ * unless the other side has unmatched tokens too: a middle name that one
+ * name lacks is no evidence against a match, one that differs is. */
+static double side_weight(const struct ectl_sc_params *p, const struct ectl_sc_side *s,
+                          uint64_t used, int conflict)
+{
+    size_t lo = s->n, hi = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if ((used >> i & 1) && !(s->tok[i].flags & WEAK_FLAGS)) {
+            if (lo == s->n)
+                lo = i;
+            hi = i;
+        }
+    double w = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double x = s->tok[i].w;
+        if (!conflict && !(used >> i & 1) && lo < i && i < hi)
+            x *= p->middle;
+        w += x;
+    }
+    return w;
+}
+
+/* Weight of the informative tokens a side left unmatched. */
+static double unmatched_weight(const struct ectl_sc_side *s, uint64_t used)
+{
+    double w = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!(used >> i & 1) && !(s->tok[i].flags & WEAK_FLAGS))
+            w += s->tok[i].w;
+    return w;
+}
+
+static double credit(const struct ectl_sc_params *p, float sim)
+{
+    if (sim >= 1.0f)
+        return 1.0;
+    return p->sim_power == 2.0f ? (double)sim * sim : pow(sim, p->sim_power);
+}
+
+double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
+                     const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX],
+                     struct ectl_sc_result *out)
+{
+    struct cand v[MAX_CANDS];
+    size_t n = 0;
+    if (out) {
+        out->score = out->cq = out->cc = 0;
+        out->n_pairs = 0;
+    }
+    if (q->n == 0 || c->n == 0)
+        return 0.0;
+    gather(p, q, c, sim, v, &n);
+    sort_cands(v, n);
+    uint64_t uq = 0, uc = 0;
+    double mq = 0, mc = 0;
+    int informative = 0;
+    size_t np = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t bq = span_mask(v[k].q0, v[k].nq), bc = span_mask(v[k].c0, v[k].nc);
+        if ((uq & bq) || (uc & bc))
+            continue;
+        uq |= bq;
+        uc |= bc;
+        double cr = credit(p, v[k].sim);
+        for (size_t i = v[k].q0; i < (size_t)v[k].q0 + v[k].nq; i++) {
+            mq += cr * q->tok[i].w;
+            if (!(q->tok[i].flags & WEAK_FLAGS))
+                informative = 1;
+        }
+        for (size_t j = v[k].c0; j < (size_t)v[k].c0 + v[k].nc; j++)
+            mc += cr * c->tok[j].w;
+        if (out)
+            out->pairs[np] = (struct ectl_sc_pair){v[k].q0, v[k].nq, v[k].c0, v[k].nc, v[k].sim};
+        np++;
+    }
+    if (np == 0)
+        return 0.0;
+    int conflict = unmatched_weight(q, uq) > 0 && unmatched_weight(c, uc) > 0;
+    double wq = side_weight(p, q, uq, conflict), wc = side_weight(p, c, uc, conflict);
+    double cq = wq > 0 ? mq / wq : 0, cc = wc > 0 ? mc / wc : 0;
+    if (cq > 1)
+        cq = 1;
+    if (cc > 1)
+        cc = 1;
+    double score = (p->gamma_q == 1.0f ? cq : pow(cq, p->gamma_q)) *
+                   (p->gamma_c == 0.5f ? sqrt(cc) : pow(cc, p->gamma_c));
+    if (!informative)
+        score *= p->uninformative;
+    if (out) {
+        out->score = score;
+        out->cq = cq;
+        out->cc = cc;
+        out->n_pairs = np;
+    }
+    return score;
+}
+
+/* ---- explanation -------------------------------------------------------- */
+
+struct out {
+    char *p;
+    size_t cap, len;
+    int full;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+    if (o->full)
+        return;
+    /* Keep room for "..." and the NUL. */
+    if (o->len + n + 4 > o->cap) {
+        size_t room = o->cap > o->len + 4 ? o->cap - o->len - 4 : 0;
+        memcpy(o->p + o->len, s, room);
+        o->len += room;
+        memcpy(o->p + o->len, "...", 3);
+        o->len += 3;
+        o->full = 1;
+        return;
+    }
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
+}
+
+static void put_z(struct out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static void put_span(struct out *o, const struct ectl_sc_side *s, size_t first, size_t n)
+{
+    for (size_t i = first; i < first + n; i++) {
+        if (i > first)
+            put_z(o, "+");
+        put(o, s->tok[i].text, s->tok[i].len);
+    }
+}
+
+void ectl_sc_explain(const struct ectl_sc_side *q, const struct ectl_sc_side *c,
+                     const struct ectl_sc_result *r, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return;
+    struct out o = {buf, cap, 0, cap < 8};
+    /* Pairs in query order reads like the query. */
+    size_t order[ECTL_SC_MAX];
+    for (size_t k = 0; k < r->n_pairs; k++) {
+        size_t j = k;
+        while (j > 0 && r->pairs[order[j - 1]].q0 > r->pairs[k].q0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = k;
+    }
+    uint64_t uq = 0, uc = 0;
+    for (size_t k = 0; k < r->n_pairs; k++) {
+        const struct ectl_sc_pair *x = &r->pairs[order[k]];
+        uq |= span_mask(x->q0, x->nq);
+        uc |= span_mask(x->c0, x->nc);
+        if (k)
+            put_z(&o, ", ");
+        put_span(&o, q, x->q0, x->nq);
+        put_z(&o, "=");
+        put_span(&o, c, x->c0, x->nc);
+        char num[16];
+        snprintf(num, sizeof num, " %.2f", (double)x->sim);
+        put_z(&o, num);
+    }
+    const struct ectl_sc_side *side[2] = {q, c};
+    const uint64_t used[2] = {uq, uc};
+    static const char *const label[2] = {"unmatched query: ", "unmatched name: "};
+    for (int s = 0; s < 2; s++) {
+        int first = 1;
+        for (size_t i = 0; i < side[s]->n; i++) {
+            if (used[s] >> i & 1)
+                continue;
+            put_z(&o, first ? (o.len ? "; " : "") : " ");
+            if (first)
+                put_z(&o, label[s]);
+            first = 0;
+            put(&o, side[s]->tok[i].text, side[s]->tok[i].len);
+        }
+    }
+    if (o.len == 0 && !o.full)
+        put_z(&o, "no token matched");
+    buf[o.len < cap ? o.len : cap - 1] = '\0';
+}

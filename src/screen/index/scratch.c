@@ -1,0 +1,142 @@
+/*
+ * A search's work arrays: sized to the largest index they have served,
+ * reused from query to query, and never cleared between queries (see the
+ * generation stamps in search_int.h).
+ */
+#include "search_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ectl_scratch *ectl_scratch_new(void)
+{
+    struct ectl_scratch *s = calloc(1, sizeof *s);
+    if (s)
+        s->rows = malloc(ROW_MAX * sizeof *s->rows);
+    if (s && !s->rows) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void free_names(struct ectl_scratch *s)
+{
+    free(s->n_gen);
+    free(s->n_acc);
+    free(s->n_last);
+    free(s->touched);
+    free(s->cands);
+    s->n_gen = NULL, s->n_acc = NULL, s->n_last = NULL, s->touched = NULL, s->cands = NULL;
+    s->cap_names = 0;
+}
+
+static void free_terms(struct ectl_scratch *s)
+{
+    free(s->t_gen);
+    free(s->t_row);
+    free(s->t_cgen);
+    free(s->t_cnt);
+    free(s->t_xgen);
+    free(s->t_touched);
+    s->t_gen = NULL, s->t_row = NULL, s->t_cgen = NULL, s->t_cnt = NULL, s->t_xgen = NULL;
+    s->t_touched = NULL;
+    s->cap_terms = 0;
+}
+
+static void free_entities(struct ectl_scratch *s)
+{
+    free(s->e_gen);
+    free(s->e_score);
+    free(s->e_name);
+    free(s->e_variant);
+    free(s->ents);
+    free(s->rank);
+    s->e_gen = NULL, s->e_score = NULL, s->e_name = NULL, s->e_variant = NULL, s->ents = NULL;
+    s->rank = NULL;
+    s->cap_entities = 0;
+}
+
+void ectl_scratch_free(struct ectl_scratch *s)
+{
+    if (!s)
+        return;
+    free_names(s);
+    free_terms(s);
+    free_entities(s);
+    free(s->rows);
+    free(s);
+}
+
+/* New arrays are zeroed, which is "empty" for every stamp since
+ * generations start at 1. */
+int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
+{
+    if (ix->n_names > s->cap_names) {
+        free_names(s);
+        size_t n = ix->n_names;
+        s->n_gen = calloc(n, sizeof *s->n_gen);
+        s->n_acc = malloc(n * sizeof *s->n_acc);
+        s->n_last = malloc(n);
+        s->touched = malloc(n * sizeof *s->touched);
+        s->cands = malloc(n * sizeof *s->cands);
+        if (!s->n_gen || !s->n_acc || !s->n_last || !s->touched || !s->cands) {
+            free_names(s);
+            return ECTL_ENOMEM;
+        }
+        s->cap_names = n;
+    }
+    if (ix->n_terms > s->cap_terms) {
+        free_terms(s);
+        size_t n = ix->n_terms;
+        s->t_gen = calloc(n, sizeof *s->t_gen);
+        s->t_row = malloc(n * sizeof *s->t_row);
+        s->t_cgen = calloc(n, sizeof *s->t_cgen);
+        s->t_cnt = malloc(n * sizeof *s->t_cnt);
+        s->t_xgen = calloc(n, sizeof *s->t_xgen);
+        s->t_touched = malloc(n * sizeof *s->t_touched);
+        if (!s->t_gen || !s->t_row || !s->t_cgen || !s->t_cnt || !s->t_xgen || !s->t_touched) {
+            free_terms(s);
+            return ECTL_ENOMEM;
+        }
+        s->cap_terms = n;
+    }
+    if (ix->n_entities > s->cap_entities) {
+        free_entities(s);
+        size_t n = ix->n_entities;
+        s->e_gen = calloc(n, sizeof *s->e_gen);
+        s->e_score = malloc(n * sizeof *s->e_score);
+        s->e_name = malloc(n * sizeof *s->e_name);
+        s->e_variant = malloc(n);
+        s->ents = malloc(n * sizeof *s->ents);
+        s->rank = malloc(n * sizeof *s->rank);
+        if (!s->e_gen || !s->e_score || !s->e_name || !s->e_variant || !s->ents || !s->rank) {
+            free_entities(s);
+            return ECTL_ENOMEM;
+        }
+        s->cap_entities = n;
+    }
+    return 0;
+}
+
+void ectl_scratch_next_form(struct ectl_scratch *s)
+{
+    if (++s->gen == 0) {
+        /* Wrapped after 2^32 forms: clear the stamps once. */
+        memset(s->n_gen, 0, s->cap_names * sizeof *s->n_gen);
+        memset(s->t_gen, 0, s->cap_terms * sizeof *s->t_gen);
+        s->gen = 1;
+    }
+    s->n_rows = 0;
+    s->n_touched = 0;
+}
+
+uint32_t ectl_scratch_next_token(struct ectl_scratch *s)
+{
+    if (++s->cgen == 0) {
+        memset(s->t_cgen, 0, s->cap_terms * sizeof *s->t_cgen);
+        memset(s->t_xgen, 0, s->cap_terms * sizeof *s->t_xgen);
+        s->cgen = 1;
+    }
+    return s->cgen;
+}

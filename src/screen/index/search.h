@@ -1,0 +1,70 @@
+/*
+ * Searching an open index with a normalised query (internal).
+ *
+ * Two stages.  Candidate generation never looks at a name the query has
+ * no token in common with: every query token is looked up exactly, by its
+ * phonetic key, and by its trigrams (typos), joined with its neighbour and
+ * split in two (spacing variants); the names those terms occur in collect
+ * the query weight their tokens could match.  Only names that could reach
+ * the threshold are scored (score.h), best first, and each entity keeps
+ * its best name.
+ *
+ * A struct ectl_scratch holds the per-query work arrays, sized to the
+ * largest index it has served and reused from query to query; it belongs
+ * to one thread at a time.
+ */
+#ifndef ECTL_SCREEN_INDEX_SEARCH_H
+#define ECTL_SCREEN_INDEX_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <exportctl/screen.h>
+
+#include "index_int.h"
+#include "score.h"
+#include "../normalize.h"
+
+struct ectl_scratch;
+
+struct ectl_scratch *ectl_scratch_new(void);
+void ectl_scratch_free(struct ectl_scratch *s);
+
+/* Tuning knobs of candidate generation (score.h has the scorer's). */
+struct ectl_search_params {
+    float cand_frac;      /* a name is scored if its bound reaches threshold * cand_frac */
+    unsigned cand_max;    /* at most this many names are scored, best bounds first */
+    float gram_dice;      /* trigram overlap (Dice) a fuzzy term needs */
+    unsigned exp_max;     /* fuzzy terms kept per query token */
+    unsigned pkey_max;    /* a phonetic key shared by more terms is not used */
+    unsigned gram_cap;    /* trigrams shared by more terms than this are skipped */
+    unsigned gram_known;  /* expand by trigrams a token the index knows (0/1) */
+    unsigned gram_min_len; /* expand by trigrams only tokens this long */
+};
+
+extern const struct ectl_search_params ectl_search_default_params;
+
+/* What a search did (for the benchmarks and the tuning tools). */
+struct ectl_search_stats {
+    uint64_t postings; /* name postings walked */
+    uint64_t touched;  /* distinct names reached */
+    uint64_t scored;   /* names scored */
+    uint64_t sims;     /* token similarities computed */
+};
+
+/* Search ix for the query q (as ectl_norm_name gives it).  Options,
+ * output and errors as ectl_screen(); sp / p NULL mean the defaults;
+ * stats may be NULL. */
+int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
+                const struct ectl_norm_result *q, const struct ectl_screen_opts *opts,
+                const struct ectl_search_params *sp, const struct ectl_sc_params *p,
+                struct ectl_match *out, size_t cap, size_t *n, struct ectl_search_stats *stats,
+                struct ectl_error *err) __attribute__((warn_unused_result));
+
+/* The query side of one normalised form, as the scorer takes it; term,
+ * pkey get each token's term id and phonetic key id (ECTL_IX_NONE when
+ * the index lacks it).  Exposed for the tests and the pairwise tools. */
+void ectl_search_query_side(const struct ectl_index *ix, const struct ectl_name_form *f,
+                            struct ectl_sc_side *q, uint32_t *term, uint32_t *pkey);
+
+#endif

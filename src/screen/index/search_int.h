@@ -1,0 +1,118 @@
+/*
+ * The search's working state, shared by scratch.c (allocation), cands.c
+ * (candidate generation) and search.c (scoring and ranking).  Internal to
+ * src/screen/index/.
+ *
+ * Work arrays are stamped with a generation number instead of being
+ * cleared: a slot whose stamp is not the current generation is empty.
+ * That keeps a query's cost proportional to what it touches, not to the
+ * size of the index.
+ */
+#ifndef ECTL_SCREEN_INDEX_SEARCH_INT_H
+#define ECTL_SCREEN_INDEX_SEARCH_INT_H
+
+#include <stdint.h>
+
+#include "search.h"
+
+#define EXP_CAP 64    /* fuzzy terms kept per query token, at most */
+#define ROW_MAX 4096  /* distinct terms whose similarities one query form caches */
+#define WEAK_FLAGS (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC)
+
+struct exp {
+    uint32_t term;
+    float sim;
+};
+
+struct qtok {
+    uint32_t term; /* exact term, or ECTL_IX_NONE */
+    uint32_t pkey; /* phonetic key id, or ECTL_IX_NONE */
+    int gen_ok;    /* takes part in candidate generation */
+    size_t n_exp;
+    struct exp exp[EXP_CAP]; /* best first */
+};
+
+/* Similarities of one term with the query tokens, computed on demand. */
+struct row {
+    uint64_t have; /* bit i: v[i] is computed */
+    float v[ECTL_SC_MAX];
+};
+
+struct hit {
+    uint32_t id;
+    float v;
+};
+
+struct ranked {
+    const struct ectl_index *ix;
+    uint32_t e;
+    float score;
+};
+
+struct ectl_scratch {
+    uint32_t gen;  /* per query form: name accumulators, similarity rows */
+    uint32_t cgen; /* per query token: trigram counts, expansion marks */
+    uint32_t egen; /* per query: entity bests */
+    size_t cap_names, cap_terms, cap_entities;
+    /* per name */
+    uint32_t *n_gen;
+    float *n_acc;
+    uint8_t *n_last;
+    uint32_t *touched;
+    size_t n_touched;
+    struct hit *cands;
+    /* per term */
+    uint32_t *t_gen;
+    uint32_t *t_row;
+    uint32_t *t_cgen;
+    uint16_t *t_cnt;
+    uint32_t *t_xgen; /* expansion mark, per query token */
+    uint32_t *t_touched;
+    struct row *rows;
+    size_t n_rows;
+    struct row tmp_row;
+    /* per entity */
+    uint32_t *e_gen;
+    float *e_score;
+    uint32_t *e_name;
+    uint8_t *e_variant;
+    uint32_t *ents;
+    size_t n_ents;
+    struct ranked *rank;
+    /* the query form being searched */
+    struct ectl_sc_side q;
+    struct qtok qt[ECTL_SC_MAX];
+    struct ectl_jaro_pre qpre[ECTL_SC_MAX]; /* the query tokens, prepared */
+    float qw[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
+    uint32_t qpk[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
+};
+
+/* Grow the arrays to the index's sizes (scratch.c). */
+int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix);
+
+/* Start a new query form: every name and term slot becomes empty. */
+void ectl_scratch_next_form(struct ectl_scratch *s);
+
+/* Next per-token generation (trigram counts, expansion marks). */
+uint32_t ectl_scratch_next_token(struct ectl_scratch *s);
+
+/* Similarity of query token i with term u (cached for the form). */
+float ectl_cand_sim(struct ectl_scratch *s, const struct ectl_index *ix,
+                    const struct ectl_sc_params *p, uint32_t u, size_t i,
+                    struct ectl_search_stats *st);
+
+/* All the similarities of term u with the query tokens (cached). */
+const float *ectl_cand_row(struct ectl_scratch *s, const struct ectl_index *ix,
+                           const struct ectl_sc_params *p, uint32_t u,
+                           struct ectl_search_stats *st);
+
+/* Candidate generation for the form in s->q / s->qt (cands.c): expands the
+ * tokens, may lower an unknown token's weight to that of the listed token
+ * it is a misspelling of, and leaves in s->cands[0 .. return) the names
+ * worth scoring, best bound first. */
+size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
+                  const struct ectl_screen_opts *o, double threshold,
+                  const struct ectl_search_params *sp, const struct ectl_sc_params *p,
+                  struct ectl_search_stats *st);
+
+#endif

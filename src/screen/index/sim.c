@@ -1,0 +1,225 @@
+#include "sim.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Tokens longer than this are compared on their first JARO_MAX bytes: no
+ * real name part is that long, and a bound keeps the flags on the stack. */
+#define JARO_MAX 64
+
+/* Byte -> 1..36 for [0-9a-z], 0 for anything else (see the slow path). */
+#define D(c) [c] = (unsigned char)(1 + (c) - '0')
+#define L(c) [c] = (unsigned char)(11 + (c) - 'a')
+static const unsigned char codes[256] = {
+    D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'),
+    L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'),
+    L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+};
+#undef D
+#undef L
+
+static inline unsigned code(unsigned char c)
+{
+    return codes[c];
+}
+
+/* The textbook algorithm, for bytes outside [0-9a-z]. */
+static double jaro_bytes(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t longer = la > lb ? la : lb;
+    size_t window = longer / 2 > 1 ? longer / 2 - 1 : 1;
+    uint64_t ma = 0, mb = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < la; i++) {
+        size_t lo = i > window ? i - window : 0;
+        size_t hi = i + window + 1 < lb ? i + window + 1 : lb;
+        for (size_t j = lo; j < hi; j++) {
+            if (!(mb >> j & 1) && a[i] == b[j]) {
+                ma |= (uint64_t)1 << i;
+                mb |= (uint64_t)1 << j;
+                m++;
+                break;
+            }
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    size_t t = 0, j = 0;
+    for (size_t i = 0; i < la; i++) {
+        if (!(ma >> i & 1))
+            continue;
+        while (!(mb >> j & 1))
+            j++;
+        if (a[i] != b[j])
+            t++;
+        j++;
+    }
+    double dm = (double)m;
+    return (dm / (double)la + dm / (double)lb + (dm - (double)t / 2.0) / dm) / 3.0;
+}
+
+static inline uint64_t low_bits(size_t n)
+{
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
+void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb)
+{
+    p->full = lb;
+    if (lb > JARO_MAX)
+        lb = JARO_MAX;
+    p->s = b;
+    p->len = lb;
+    p->slow = 0;
+    p->present = 0;
+    for (size_t j = 0; j < lb; j++) {
+        unsigned c = code((unsigned char)b[j]);
+        if (!c) {
+            p->slow = 1;
+            return;
+        }
+        if (!(p->present >> c & 1)) {
+            p->present |= (uint64_t)1 << c;
+            p->pos[c] = 0;
+        }
+        p->pos[c] |= (uint64_t)1 << j;
+    }
+}
+
+/* Bit-parallel matching (as in rapidfuzz): pos[c] has bit j set where
+ * b[j] == c, so the first free match of a[i] in its window is the lowest
+ * bit of pos[a[i]] & window & ~matched.  The same matches as the textbook
+ * loop, in a few operations per byte. */
+double ectl_sim_jaro_pre(const struct ectl_jaro_pre *p, const char *a, size_t la)
+{
+    const char *b = p->s;
+    size_t lb = p->len;
+    if (la > JARO_MAX)
+        la = JARO_MAX;
+    if (la == 0 || lb == 0)
+        return 0.0;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    if (p->slow)
+        return jaro_bytes(a, la, b, lb);
+    size_t longer = la > lb ? la : lb;
+    size_t window = longer / 2 > 1 ? longer / 2 - 1 : 1;
+    uint64_t ma = 0, mb = 0, all = low_bits(lb);
+    size_t m = 0;
+    for (size_t i = 0; i < la; i++) {
+        unsigned c = code((unsigned char)a[i]);
+        if (!c)
+            return jaro_bytes(a, la, b, lb);
+        if (!(p->present >> c & 1))
+            continue;
+        size_t lo = i > window ? i - window : 0;
+        uint64_t win = low_bits(i + window + 1) & ~low_bits(lo) & all;
+        uint64_t cand = p->pos[c] & win & ~mb;
+        if (cand) {
+            mb |= cand & (~cand + 1);
+            ma |= (uint64_t)1 << i;
+            m++;
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    /* Transpositions: the matched bytes of a and of b, in order, differ. */
+    size_t t = 0;
+    uint64_t x = ma, y = mb;
+    while (x) {
+        size_t i = (size_t)__builtin_ctzll(x), j = (size_t)__builtin_ctzll(y);
+        t += a[i] != b[j];
+        x &= x - 1;
+        y &= y - 1;
+    }
+    /* (m/la + m/lb + (m - t/2)/m) / 3 with one division. */
+    double dm = (double)m, da = (double)la, db = (double)lb;
+    return (dm * dm * (da + db) + (dm - (double)t / 2.0) * da * db) / (3.0 * dm * da * db);
+}
+
+double ectl_sim_jaro(const char *a, size_t la, const char *b, size_t lb)
+{
+    struct ectl_jaro_pre p;
+    ectl_jaro_pre_init(&p, b, lb);
+    return ectl_sim_jaro_pre(&p, a, la);
+}
+
+static double winkler(double j, const char *a, size_t la, const char *b, size_t lb)
+{
+    if (j <= 0.7)
+        return j;
+    size_t p = 0, lim = la < lb ? la : lb;
+    if (lim > 4)
+        lim = 4;
+    while (p < lim && a[p] == b[p])
+        p++;
+    return j + 0.1 * (double)p * (1.0 - j);
+}
+
+double ectl_sim_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
+{
+    return winkler(ectl_sim_jaro(a, la, b, lb), a, la, b, lb);
+}
+
+bool ectl_sim_has_digit(const char *a, size_t la)
+{
+    for (size_t i = 0; i < la; i++)
+        if (a[i] >= '0' && a[i] <= '9')
+            return true;
+    return false;
+}
+
+/* Jaro is kind to a short token against a long one that starts the same
+ * way ("ali" / "alimov" 0.90); real typos keep the length. */
+static double length_penalty(double s, size_t la, size_t lb)
+{
+    size_t lo = la < lb ? la : lb, hi = la < lb ? lb : la;
+    double ratio = (double)lo / (double)hi;
+    if (ratio < 0.8)
+        s *= 1.0 - (0.8 - ratio) * 0.5;
+    return s;
+}
+
+double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t la)
+{
+    double j = ectl_sim_jaro_pre(p, a, la);
+    return length_penalty(winkler(j, a, la, p->s, p->full), la, p->full);
+}
+
+double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la)
+{
+    size_t lb = p->len, n = la > JARO_MAX ? JARO_MAX : la;
+    if (n == 0 || lb == 0)
+        return 0.0;
+    if (p->slow)
+        return 1.0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = codes[(unsigned char)a[i]];
+        if (!c)
+            return 1.0; /* the textbook path matches such bytes too */
+        m += p->present >> c & 1;
+    }
+    if (m > lb)
+        m = lb;
+    if (m == 0)
+        return 0.0;
+    double dm = (double)m;
+    double j = (dm / (double)n + dm / (double)lb + 1.0) / 3.0;
+    return length_penalty(winkler(j, a, la, p->s, p->full), la, p->full);
+}
+
+double ectl_sim_letters(const char *a, size_t la, const char *b, size_t lb)
+{
+    return length_penalty(ectl_sim_jaro_winkler(a, la, b, lb), la, lb);
+}
+
+double ectl_sim_token(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    if (la == 0 || lb == 0 || ectl_sim_has_digit(a, la) || ectl_sim_has_digit(b, lb))
+        return 0.0;
+    return ectl_sim_letters(a, la, b, lb);
+}

@@ -1,0 +1,25 @@
+/*
+ * Token weights: how much a token says about who a name is.  A rare
+ * surname says much, "mohammad" little, "llc" almost nothing.
+ */
+#include <math.h>
+
+#include "format.h"
+
+float ectl_ix_flag_factor(unsigned flags)
+{
+    if (flags & ECTL_IX_T_LEGAL)
+        return 0.05f;
+    if (flags & ECTL_IX_T_HONORIFIC)
+        return 0.1f;
+    if (flags & ECTL_IX_T_GENERIC)
+        return 0.3f;
+    return 1.0f;
+}
+
+float ectl_ix_weight(uint32_t df, uint32_t n, unsigned flags)
+{
+    double d = df ? (double)df : 0.5;
+    double w = log(1.0 + (double)(n ? n : 1) / d);
+    return (float)(w * ectl_ix_flag_factor(flags));
+}

@@ -1,0 +1,191 @@
+/* The checksum, token similarity and the name scorer, on hand-made tokens. */
+#include "index_test.h"
+
+#include <string.h>
+
+#include "screen/index/format.h"
+#include "screen/index/sim.h"
+
+static int teardown(void **state)
+{
+    (void)state;
+    test_forms_reset();
+    return 0;
+}
+
+static void checksum_vectors(void **state)
+{
+    (void)state;
+    /* Published XXH64 values (seed 0). */
+    assert_true(ectl_ix_xxh64("", 0, 0) == 0xEF46DB3751D8E999ULL);
+    assert_true(ectl_ix_xxh64("a", 1, 0) == 0xD24EC4F1A98C6E5BULL);
+    assert_true(ectl_ix_xxh64("abc", 3, 0) == 0x44BC2CF5AD770999ULL);
+    const char *s = "Nobody inspects the spammish repetition";
+    assert_true(ectl_ix_xxh64(s, strlen(s), 0) == 0xFBCEA83C8A378BF1ULL);
+}
+
+static void jaro_winkler_values(void **state)
+{
+    (void)state;
+    /* The textbook examples (Winkler 1990). */
+    assert_float_equal(ectl_sim_jaro_winkler("martha", 6, "marhta", 6), 0.9611, 0.0001);
+    assert_float_equal(ectl_sim_jaro_winkler("dwayne", 6, "duane", 5), 0.84, 0.0001);
+    assert_float_equal(ectl_sim_jaro_winkler("dixon", 5, "dicksonx", 8), 0.8133, 0.0001);
+    assert_float_equal(ectl_sim_jaro("crate", 5, "trace", 5), 0.7333, 0.0001);
+    assert_float_equal(ectl_sim_jaro("abc", 3, "xyz", 3), 0.0, 0.0);
+    assert_float_equal(ectl_sim_jaro("", 0, "abc", 3), 0.0, 0.0);
+    assert_float_equal(ectl_sim_jaro_winkler("kim", 3, "kim", 3), 1.0, 0.0);
+    /* Symmetric. */
+    assert_float_equal(ectl_sim_jaro_winkler("shihata", 7, "shihatta", 8),
+                       ectl_sim_jaro_winkler("shihatta", 8, "shihata", 7), 1e-12);
+    /* Long tokens are compared on their first 64 bytes, without overflow. */
+    char a[300], b[300];
+    memset(a, 'a', sizeof a);
+    memset(b, 'a', sizeof b);
+    b[299] = 'b';
+    assert_true(ectl_sim_jaro_winkler(a, 300, b, 300) > 0.99);
+}
+
+static void token_similarity(void **state)
+{
+    (void)state;
+    /* Numbers are identifiers: no fuzzy matching. */
+    assert_float_equal(ectl_sim_token("11420", 5, "11421", 5), 0.0, 0.0);
+    assert_float_equal(ectl_sim_token("11420", 5, "11420", 5), 1.0, 0.0);
+    assert_float_equal(ectl_sim_token("b52", 3, "b", 1), 0.0, 0.0);
+    /* A short token inside a long one is not a match. */
+    assert_true(ectl_sim_token("ali", 3, "alimov", 6) < 0.8);
+    /* A typo is. */
+    assert_true(ectl_sim_token("shihata", 7, "shihatta", 8) > 0.95);
+    /* The scorer's floors: phonetic keys and initials. */
+    const struct ectl_sc_params *p = &ectl_sc_default_params;
+    struct ectl_sc_side a, b;
+    test_side(&a, "gim j", NULL);
+    test_side(&b, "kim john", NULL);
+    assert_true(ectl_sc_token_sim(p, &a.tok[0], &b.tok[0], 0) < p->sim_floor);
+    float g = ectl_sc_token_sim(p, &a.tok[0], &b.tok[0], 1);
+    assert_true(g >= p->sim_floor && g <= 0.95f);
+    /* A shared key lifts a long spelling by the bonus, no more. */
+    struct ectl_sc_side c, d;
+    test_side(&c, "abdulrahman", NULL);
+    test_side(&d, "abdelrahmen", NULL);
+    float s0 = ectl_sc_token_sim(p, &c.tok[0], &d.tok[0], 0);
+    float s1 = ectl_sc_token_sim(p, &c.tok[0], &d.tok[0], 1);
+    assert_true(s1 > s0 && s1 <= s0 + p->pkey_bonus + 1e-6f && s1 <= 0.95f);
+    assert_float_equal(ectl_sc_token_sim(p, &a.tok[1], &b.tok[1], 0), p->initial_sim, 1e-6);
+}
+
+static void order_does_not_matter(void **state)
+{
+    (void)state;
+    assert_float_equal(test_score("kim jong un", NULL, "kim jong un", NULL, NULL), 1.0, 1e-9);
+    assert_float_equal(test_score("un kim jong", NULL, "kim jong un", NULL, NULL), 1.0, 1e-9);
+    assert_float_equal(test_score("salek abdulhai", NULL, "abdulhai salek", NULL, NULL), 1.0,
+                       1e-9);
+}
+
+static void typos_cost_little(void **state)
+{
+    (void)state;
+    double s = test_score("tharwat salah shihatta", NULL, "tharwat salah shihata", NULL, NULL);
+    assert_true(s > 0.9 && s < 1.0);
+    s = test_score("arefullaha ref ghazi mohammad", NULL, "arefullah aref ghazi mohammad", NULL,
+                   NULL);
+    assert_true(s > 0.85);
+}
+
+static void middle_name_versus_surname(void **state)
+{
+    (void)state;
+    const float w3[] = {2.0f, 4.0f, 3.0f};
+    const float w2[] = {2.0f, 3.0f};
+    /* The listed name has a middle name the query lacks: a small cost. */
+    double middle = test_score("mohammad khan", w2, "mohammad ali khan", w3, NULL);
+    /* The listed name has a surname the query lacks: a larger one. */
+    const float w2b[] = {2.0f, 4.0f};
+    double edge = test_score("mohammad ali", w2b, "mohammad ali khan", w3, NULL);
+    assert_true(middle > 0.85);
+    assert_true(edge < middle);
+    assert_true(edge < 0.85);
+}
+
+static void one_token_is_not_a_name(void **state)
+{
+    (void)state;
+    const float w1[] = {2.0f};
+    const float w3[] = {2.0f, 4.0f, 3.0f};
+    assert_true(test_score("mohammad", w1, "mohammad ali khan", w3, NULL) < 0.6);
+    /* ...unless the rest of the listed name is legal forms and generic words. */
+    const float wh[] = {8.0f};
+    const float whl[] = {8.0f, 0.5f, 0.3f};
+    assert_true(test_score("huawei", wh, "huawei ~technologies !llc", whl, NULL) > 0.9);
+}
+
+static void generic_words_do_not_match(void **state)
+{
+    (void)state;
+    const float wq[] = {0.3f};
+    const float wc[] = {6.0f, 0.3f};
+    /* "CORP" against "11420 CORP". */
+    assert_true(test_score("!llc", wq, "11420 !llc", wc, NULL) < 0.3);
+    /* A query of generic words only is cut down even when all of it matches. */
+    const float wg[] = {0.3f, 0.3f};
+    assert_true(test_score("~trading !llc", wg, "~trading !llc", wg, NULL) <= 0.5);
+    /* "emma daniels" against "EMMA LLC". */
+    const float wed[] = {5.0f, 6.0f};
+    const float wel[] = {5.0f, 0.3f};
+    assert_true(test_score("emma daniels", wed, "emma !llc", wel, NULL) < 0.6);
+}
+
+static void joined_and_split_tokens(void **state)
+{
+    (void)state;
+    struct ectl_sc_result r;
+    assert_true(test_score("jsc argument", NULL, "jscargument", NULL, &r) > 0.95);
+    assert_int_equal(r.n_pairs, 1);
+    assert_int_equal(r.pairs[0].nq, 2);
+    assert_true(test_score("alqaida", NULL, "al qaida", NULL, &r) > 0.95);
+    assert_int_equal(r.pairs[0].nc, 2);
+}
+
+static void explain_text(void **state)
+{
+    (void)state;
+    struct ectl_sc_result r;
+    struct ectl_sc_side q, c;
+    test_side(&q, "jong kim xx", NULL);
+    test_side(&c, "kim jongun", NULL);
+    const struct ectl_sc_params *p = &ectl_sc_default_params;
+    float sim[ECTL_SC_MAX][ECTL_SC_MAX];
+    for (size_t i = 0; i < q.n; i++)
+        for (size_t j = 0; j < c.n; j++)
+            sim[i][j] = ectl_sc_token_sim(p, &q.tok[i], &c.tok[j], 0);
+    ectl_sc_score(p, &q, &c, (const float(*)[ECTL_SC_MAX])sim, &r);
+    char buf[ECTL_EXPLAIN_MAX];
+    ectl_sc_explain(&q, &c, &r, buf, sizeof buf);
+    assert_string_equal(buf, "jong=jongun 0.87, kim=kim 1.00; unmatched query: xx");
+    /* A small buffer is cut cleanly. */
+    char small[12];
+    ectl_sc_explain(&q, &c, &r, small, sizeof small);
+    assert_string_equal(small, "jong=jon...");
+    char tiny[1];
+    ectl_sc_explain(&q, &c, &r, tiny, sizeof tiny);
+    assert_string_equal(tiny, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(checksum_vectors, teardown),
+        cmocka_unit_test_teardown(jaro_winkler_values, teardown),
+        cmocka_unit_test_teardown(token_similarity, teardown),
+        cmocka_unit_test_teardown(order_does_not_matter, teardown),
+        cmocka_unit_test_teardown(typos_cost_little, teardown),
+        cmocka_unit_test_teardown(middle_name_versus_surname, teardown),
+        cmocka_unit_test_teardown(one_token_is_not_a_name, teardown),
+        cmocka_unit_test_teardown(generic_words_do_not_match, teardown),
+        cmocka_unit_test_teardown(joined_and_split_tokens, teardown),
+        cmocka_unit_test_teardown(explain_text, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
