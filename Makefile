@@ -43,14 +43,11 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# Until the HTTP service lands, `make run` walks through the reference
-# scenario with the command-line tool.
+# `make run`: the HTTP service on var/exportctl.db with the bundled rule data
+# and a demo screening index, in the foreground until Ctrl-C
+# (LISTEN=HOST:PORT, SMTP=smtp://HOST:PORT for lost-password mail).
 run: build
-	@echo "== exportctl is built: ./$(BUILD)/exportctl (see README.md for every command)"
-	./$(BUILD)/exportctl determine --regime jp --item 3C002 --to KR --date 2019-09-01
-	./$(BUILD)/exportctl diff --regime jp --from 2019-08-27 --to 2019-08-28
-	./$(BUILD)/exportctl impact --regime jp --from 2019-08-27 --to 2019-08-28 examples/orders.csv
-	./$(BUILD)/exportctl agreements --date 2019-09-01
+	@scripts/run-demo.sh $(BUILD) $(LISTEN)
 
 test: build
 	@tests/run-all.sh $(BUILD) $(ASAN) $(FUZZ) $(FUZZ_SECONDS)
