@@ -8,13 +8,13 @@
 #include "store_int.h"
 
 const struct ectl__migration ectl__sqlite_migrations[] = {
-#include "src/store/migrations_sqlite.inc"
+#include "migrations_sqlite.inc" /* generated into the build dir */
 };
 const size_t ectl__sqlite_migration_count =
     sizeof ectl__sqlite_migrations / sizeof *ectl__sqlite_migrations;
 
 const struct ectl__migration ectl__pg_migrations[] = {
-#include "src/store/migrations_pg.inc"
+#include "migrations_pg.inc"
 };
 const size_t ectl__pg_migration_count = sizeof ectl__pg_migrations / sizeof *ectl__pg_migrations;
 

@@ -1,7 +1,7 @@
 /*
- * The builder's state, shared by builder.c (collecting entities and names)
- * and compile.c (turning them into the file's sections).  Internal to
- * src/screen/index/.
+ * The builder's state, shared by builder.c (collecting entities and names),
+ * compile.c (turning them into the file's sections) and lookup.c (the
+ * fuzzy-matching sections).  Internal to src/screen/index/.
  */
 #ifndef ECTL_SCREEN_INDEX_BUILDER_INT_H
 #define ECTL_SCREEN_INDEX_BUILDER_INT_H
@@ -45,6 +45,49 @@ struct ectl_ixb {
 
 #define IXB_N(buf, type) ((buf).len / sizeof(type))
 #define IXB_AT(buf, type, i) (&((type *)(void *)(buf).ptr)[i])
+
+/* The sections being compiled (compile.c, lookup.c). */
+struct ixb_out {
+    uint32_t n_terms, n_names, n_entities, n_lists;
+    struct ectl_ix_term *terms;
+    uint32_t *by_len; /* term ids by length, then id */
+    uint32_t *postings;
+    size_t n_postings;
+    struct ectl_ix_pkey *pkeys;
+    size_t n_pkeys;
+    uint32_t *pkey_terms;
+    size_t n_pkey_terms;
+    uint32_t *term_hash;
+    size_t term_hash_n;
+    uint32_t *pkey_hash;
+    size_t pkey_hash_n;
+    uint32_t *gram_offs; /* ECTL_IX_GRAMS + 1 */
+    uint32_t *gram_terms;
+    size_t n_gram_terms;
+    uint8_t *gram_stop;
+    uint32_t *del_offs; /* del_buckets + 1 */
+    size_t del_buckets;
+    uint64_t *del_entries;
+    size_t n_del;
+    uint32_t *neigh_offs; /* n_terms + 1 */
+    uint32_t *neigh;
+    size_t n_neigh;
+    float w_unknown;
+};
+
+/* Lookup structures for fuzzy matching (lookup.c); each fills its part of
+ * o from the terms. */
+int ectl_ixb_make_pkeys(struct ectl_ixb *b, struct ixb_out *o);
+int ectl_ixb_make_grams(struct ectl_ixb *b, struct ixb_out *o);
+int ectl_ixb_make_dels(struct ectl_ixb *b, struct ixb_out *o);
+/* Every term's neighbours, from a first image of the file. */
+int ectl_ixb_make_neighbours(struct ixb_out *o, const void *file, size_t len,
+                             struct ectl_error *err);
+
+/* An open-addressing table of at least 2n slots, and an insert into it
+ * (FNV-1a, linear probing, value id + 1). */
+size_t ectl_ixb_table_size(size_t n);
+void ectl_ixb_hash_insert(uint32_t *table, size_t cap, const char *key, size_t len, uint32_t id);
 
 /* Intern a string into the pool; *off gets its offset. */
 int ectl_ixb_intern(struct ectl_ixb *b, const char *s, size_t len, uint32_t *off);

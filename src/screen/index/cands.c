@@ -1,10 +1,8 @@
 /*
  * Candidate generation: which listed names are worth scoring for a query.
  *
- * 1. Each query token is expanded into listed terms it may stand for: the
- *    term itself, terms with its phonetic key, and terms sharing enough of
- *    its trigrams (typos); each is kept only if its similarity, computed
- *    once and cached for the scorer, reaches the scorer's floor.
+ * 1. Each query token is expanded into listed terms it may stand for
+ *    (expand.c): itself, its spelling neighbours, terms said alike.
  * 2. Spacing: a query token split into two listed terms ("alqaida" ->
  *    "al" + "qaida") and two query tokens written as one listed term.
  * 3. Every name in the postings of those terms collects, per query token,
@@ -20,310 +18,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Trigram matches verified per query token, at most (best overlap first). */
-#define GRAM_SCAN 64
-
-/* The cached row of term u, or the spare row when the cache is full. */
-static struct row *row_of(struct ectl_scratch *s, uint32_t u)
-{
-    struct row *r;
-    if (s->t_gen[u] == s->gen)
-        return &s->rows[s->t_row[u]];
-    if (s->n_rows < ROW_MAX) {
-        r = &s->rows[s->n_rows];
-        s->t_gen[u] = s->gen;
-        s->t_row[u] = (uint32_t)s->n_rows++;
-    } else {
-        r = &s->tmp_row; /* cache full: computed, not kept */
-    }
-    r->have = 0;
-    return r;
-}
-
-static void fill(struct ectl_scratch *s, const struct ectl_index *ix,
-                 const struct ectl_sc_params *p, uint32_t u, size_t i, struct row *r,
-                 struct ectl_search_stats *st)
-{
-    const struct ectl_ix_term *x = &ix->terms[u];
-    if (s->qt[i].term == u) {
-        r->v[i] = 1.0f;
-    } else {
-        struct ectl_sc_tok t = {ix->str + x->text, x->len, x->flags, x->weight};
-        int same = x->pkey != ECTL_IX_NONE && s->qt[i].pkey == x->pkey;
-        r->v[i] = ectl_sc_token_sim_pre(p, &s->qpre[i], &s->q.tok[i], &t, same);
-        st->sims++;
-    }
-    r->have |= (uint64_t)1 << i;
-}
-
-float ectl_cand_sim(struct ectl_scratch *s, const struct ectl_index *ix,
-                    const struct ectl_sc_params *p, uint32_t u, size_t i,
-                    struct ectl_search_stats *st)
-{
-    struct row *r = row_of(s, u);
-    if (!(r->have >> i & 1))
-        fill(s, ix, p, u, i, r, st);
-    return r->v[i];
-}
-
-const float *ectl_cand_row(struct ectl_scratch *s, const struct ectl_index *ix,
-                           const struct ectl_sc_params *p, uint32_t u,
-                           struct ectl_search_stats *st)
-{
-    struct row *r = row_of(s, u);
-    uint64_t all = s->q.n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << s->q.n) - 1;
-    if ((r->have & all) != all)
-        for (size_t i = 0; i < s->q.n; i++)
-            if (!(r->have >> i & 1))
-                fill(s, ix, p, u, i, r, st);
-    return r->v;
-}
-
-/* ---- expansion ---------------------------------------------------------- */
-
-static void add_exp(struct ectl_scratch *s, struct qtok *qt, uint32_t term, float sim)
-{
-    s->t_xgen[term] = s->cgen;
-    if (qt->n_exp < EXP_CAP) {
-        qt->exp[qt->n_exp++] = (struct exp){term, sim};
-        return;
-    }
-    size_t lo = 0;
-    for (size_t k = 1; k < qt->n_exp; k++)
-        if (qt->exp[k].sim < qt->exp[lo].sim)
-            lo = k;
-    if (sim > qt->exp[lo].sim)
-        qt->exp[lo] = (struct exp){term, sim};
-}
-
-static int exp_desc(const void *a, const void *b)
-{
-    const struct exp *x = a, *y = b;
-    if (x->sim != y->sim)
-        return x->sim < y->sim ? 1 : -1;
-    return x->term < y->term ? -1 : x->term > y->term;
-}
-
-static void try_term(struct ectl_scratch *s, const struct ectl_index *ix,
-                     const struct ectl_sc_params *p, size_t i, uint32_t u,
-                     struct ectl_search_stats *st)
-{
-    if (s->t_xgen[u] == s->cgen)
-        return;
-    float sim = ectl_cand_sim(s, ix, p, u, i, st);
-    if (sim >= p->sim_floor)
-        add_exp(s, &s->qt[i], u, sim);
-    else
-        s->t_xgen[u] = s->cgen; /* tried */
-}
-
-/* First index in [lo, hi) whose entry is >= key. */
-static uint32_t lower_bound(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t key)
-{
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-struct span {
-    uint32_t lo, hi;
-};
-
-static int span_shorter(const void *a, const void *b)
-{
-    const struct span *x = a, *y = b;
-    uint32_t lx = x->hi - x->lo, ly = y->hi - y->lo;
-    return lx < ly ? -1 : lx > ly;
-}
-
-/* Terms sharing enough trigrams with query token i (Dice >= gram_dice),
- * among the terms of nearly its length.  A term that shares c of the
- * query's G trigrams appears in c of their lists, so it appears in one of
- * any G - c_min + 1 of them: only the shortest lists bring candidates,
- * and the longer ones are probed by binary search for those alone. */
-static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
-                         const struct ectl_search_params *sp, const struct ectl_sc_params *p,
-                         size_t i, struct ectl_search_stats *st)
-{
-    const struct ectl_sc_tok *t = &s->q.tok[i];
-    uint32_t cg = s->cgen;
-    size_t lq = t->len, lmin = lq > 4 ? lq - 3 : 1, lmax = lq + 3;
-    if (lmax > ECTL_IX_MAX_TOKEN_LEN)
-        lmax = ECTL_IX_MAX_TOKEN_LEN;
-    struct span sp_[ECTL_IX_MAX_TOKEN_LEN];
-    uint32_t seen[ECTL_IX_MAX_TOKEN_LEN];
-    size_t n_seen = 0, g_total = 0;
-    for (size_t k = 0; k < lq; k++) {
-        uint32_t g = ectl_ix_gram(t->text, lq, k);
-        size_t j = 0;
-        while (j < n_seen && seen[j] != g)
-            j++;
-        if (j < n_seen)
-            continue;
-        seen[n_seen++] = g;
-        if (ectl_ix_gram_stopped(ix, g))
-            continue;
-        uint32_t lo = ix->gram_offs[g], hi = ix->gram_offs[g + 1];
-        lo = lower_bound(ix->gram_terms, lo, hi, ECTL_IX_GRAM_ENTRY(lmin, 0));
-        hi = lower_bound(ix->gram_terms, lo, hi, ECTL_IX_GRAM_ENTRY(lmax + 1, 0));
-        if (hi - lo > sp->gram_cap)
-            continue; /* too common to tell anything */
-        sp_[g_total++] = (struct span){lo, hi};
-    }
-    if (g_total == 0)
-        return;
-    qsort(sp_, g_total, sizeof *sp_, span_shorter);
-    /* Fewest shared trigrams any term could pass with (the shortest). */
-    size_t c_min = (size_t)(sp->gram_dice * (float)(g_total + lmin) / 2.0f + 0.999f);
-    if (c_min < 1)
-        c_min = 1;
-    if (c_min > g_total)
-        return;
-    size_t prefix = g_total - c_min + 1, n_touched = 0;
-    for (size_t k = 0; k < prefix; k++)
-        for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
-            uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o]);
-            if (s->t_cgen[u] != cg) {
-                s->t_cgen[u] = cg;
-                s->t_cnt[u] = 0;
-                s->t_touched[n_touched++] = u;
-            }
-            s->t_cnt[u]++;
-        }
-    for (size_t k = prefix; k < g_total && n_touched; k++) {
-        uint32_t len = sp_[k].hi - sp_[k].lo;
-        if (len < n_touched * 8) {
-            for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
-                uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o]);
-                if (s->t_cgen[u] == cg)
-                    s->t_cnt[u]++;
-            }
-        } else {
-            for (size_t x = 0; x < n_touched; x++) {
-                uint32_t u = s->t_touched[x];
-                uint32_t e = ECTL_IX_GRAM_ENTRY(ix->terms[u].len, u);
-                uint32_t at = lower_bound(ix->gram_terms, sp_[k].lo, sp_[k].hi, e);
-                if (at < sp_[k].hi && ix->gram_terms[at] == e)
-                    s->t_cnt[u]++;
-            }
-        }
-    }
-    struct hit pass[GRAM_SCAN];
-    size_t n_pass = 0, lo = 0;
-    for (size_t k = 0; k < n_touched; k++) {
-        uint32_t u = s->t_touched[k];
-        size_t lu = ix->terms[u].len;
-        /* 2c / (G + lu) >= dice, without the division. */
-        if (2.0f * s->t_cnt[u] < sp->gram_dice * (float)(g_total + lu) || s->t_xgen[u] == cg)
-            continue;
-        float dice = 2.0f * s->t_cnt[u] / (float)(g_total + lu);
-        if (n_pass < GRAM_SCAN) {
-            pass[n_pass++] = (struct hit){u, dice};
-            if (n_pass == GRAM_SCAN)
-                for (size_t j = 1; j < n_pass; j++)
-                    if (pass[j].v < pass[lo].v)
-                        lo = j;
-        } else if (dice > pass[lo].v) {
-            pass[lo] = (struct hit){u, dice};
-            for (size_t j = 0; j < n_pass; j++)
-                if (pass[j].v < pass[lo].v)
-                    lo = j;
-        }
-    }
-    for (size_t k = 0; k < n_pass; k++)
-        try_term(s, ix, p, i, pass[k].id, st);
-}
-
-/* Terms filed under the deletion hash of str. */
-static void probe_dels(struct ectl_scratch *s, const struct ectl_index *ix,
-                       const struct ectl_sc_params *p, size_t i, const char *str, size_t len,
-                       struct ectl_search_stats *st)
-{
-    uint32_t h = ectl_ix_hash(str, len);
-    size_t k = h & (ix->del_buckets - 1);
-    for (uint32_t o = ix->del_offs[k]; o < ix->del_offs[k + 1]; o++)
-        if (ECTL_IX_DEL_ENTRY_HASH(ix->del_entries[o]) == h)
-            try_term(s, ix, p, i, ECTL_IX_DEL_ENTRY_TERM(ix->del_entries[o]), st);
-}
-
-/* Terms one edit away from query token i: a letter more (the token is one
- * of their deletions), a letter changed or two swapped (a deletion in
- * common), a letter fewer (a deletion of the token is the term). */
-static void expand_dels(struct ectl_scratch *s, const struct ectl_index *ix,
-                        const struct ectl_sc_params *p, size_t i, struct ectl_search_stats *st)
-{
-    const struct ectl_sc_tok *t = &s->q.tok[i];
-    size_t len = t->len;
-    if (len + 1 < ECTL_IX_DEL_MIN)
-        return;
-    probe_dels(s, ix, p, i, t->text, len, st);
-    if (len < ECTL_IX_DEL_MIN)
-        return;
-    char buf[ECTL_IX_MAX_TOKEN_LEN];
-    for (size_t k = 0; k < len; k++) {
-        if (k > 0 && t->text[k] == t->text[k - 1])
-            continue;
-        memcpy(buf, t->text, k);
-        memcpy(buf + k, t->text + k + 1, len - k - 1);
-        probe_dels(s, ix, p, i, buf, len - 1, st);
-        uint32_t u = ectl_ix_term_find(ix, buf, len - 1);
-        if (u != ECTL_IX_NONE)
-            try_term(s, ix, p, i, u, st);
-    }
-}
-
-static void expand(struct ectl_scratch *s, const struct ectl_index *ix,
-                   const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
-                   struct ectl_search_stats *st)
-{
-    struct qtok *qt = &s->qt[i];
-    const struct ectl_sc_tok *t = &s->q.tok[i];
-    qt->n_exp = 0;
-    ectl_scratch_next_token(s);
-    if (qt->term != ECTL_IX_NONE)
-        add_exp(s, qt, qt->term, 1.0f);
-    if (t->flags & ECTL_IX_T_DIGITS)
-        return;
-    /* Terms said alike, of a length a spelling variant can have (a short
-     * name is often spelled shorter: Lee / Yi).  A key that much of the
-     * dictionary shares tells nothing and is skipped. */
-    if (qt->pkey != ECTL_IX_NONE) {
-        const struct ectl_ix_pkey *k = &ix->pkeys[qt->pkey];
-        size_t lmin = t->len <= 4 ? 1 : t->len - 2, lmax = t->len + 2;
-        uint32_t lo = lower_bound(ix->pkey_terms, k->off, k->off + k->len,
-                                  ECTL_IX_GRAM_ENTRY(lmin, 0));
-        uint32_t hi = lower_bound(ix->pkey_terms, lo, k->off + k->len,
-                                  ECTL_IX_GRAM_ENTRY(lmax + 1, 0));
-        if (hi - lo <= sp->pkey_max)
-            for (uint32_t o = lo; o < hi; o++)
-                try_term(s, ix, p, i, ECTL_IX_GRAM_ENTRY_TERM(ix->pkey_terms[o]), st);
-    }
-    expand_dels(s, ix, p, i, st);
-    /* Trigrams are the costly fallback, for a token the lists lack that
-     * nothing within one edit or said alike came close to (two typos in a
-     * long token). */
-    float best = 0;
-    for (size_t k = 0; k < qt->n_exp; k++)
-        if (qt->exp[k].sim > best)
-            best = qt->exp[k].sim;
-    if ((qt->term == ECTL_IX_NONE || sp->gram_known) && t->len >= sp->gram_min_len &&
-        best < 0.9f)
-        expand_grams(s, ix, sp, p, i, st);
-    qsort(qt->exp, qt->n_exp, sizeof *qt->exp, exp_desc);
-    size_t keep = sp->exp_max < EXP_CAP ? sp->exp_max : EXP_CAP;
-    if (qt->n_exp > keep)
-        qt->n_exp = keep;
-    /* A token the lists lack, spelled like one they have, is as rare as
-     * that one: a typo must not make it weigh more. */
-    if (qt->term == ECTL_IX_NONE && qt->n_exp && qt->exp[0].sim >= 0.85f)
-        s->q.tok[i].w = ix->terms[qt->exp[0].term].weight;
-}
 
 /* ---- accumulation ------------------------------------------------------- */
 
@@ -380,22 +74,49 @@ static float credit_of(const struct ectl_sc_params *p, float sim)
     return sim >= 1.0f ? 1.0f : p->sim_power == 2.0f ? sim * sim : powf(sim, p->sim_power);
 }
 
+/* At most this many names near the bar are looked at per token. */
+#define NEAR_MAX 32
+
+static int hit_desc(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? 1 : -1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
 /* For names that token i could still lift over the bar but that do not
  * contain it exactly: the best similarity of any of their tokens with it.
  * This stands in for expanding a known token into its spelling variants
- * once it can no longer bring new names (see ectl_cands). */
+ * once it can no longer bring new names (see ectl_cands); the names
+ * closest to the bar go first, NEAR_MAX of them. */
 static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
                         const struct ectl_sc_params *p, size_t i, float w, float need,
                         struct ectl_search_stats *st)
 {
+    /* The NEAR_MAX best, kept sorted best first as they come. */
+    struct hit top[NEAR_MAX];
+    size_t n_near = 0;
     for (size_t k = 0; k < s->n_touched; k++) {
         uint32_t n = s->touched[k];
-        if (s->n_last[n] == i || s->n_acc[n] >= need || s->n_acc[n] + w < need)
+        float acc = s->n_acc[n];
+        if (s->n_last[n] == i || acc >= need || acc + w < need)
             continue;
+        if (n_near == NEAR_MAX && acc <= top[NEAR_MAX - 1].v)
+            continue;
+        size_t at = n_near < NEAR_MAX ? n_near++ : NEAR_MAX - 1;
+        while (at > 0 && top[at - 1].v < acc) {
+            top[at] = top[at - 1];
+            at--;
+        }
+        top[at] = (struct hit){n, acc};
+    }
+    for (size_t k = 0; k < n_near; k++) {
+        uint32_t n = top[k].id;
         const struct ectl_ix_name *x = &ix->names[n];
         float best = 0;
         for (uint32_t j = 0; j < x->n_tokens; j++) {
-            float sim = ectl_cand_sim(s, ix, p, ix->name_terms[x->first + j], i, st);
+            float sim = ectl_cand_sim(s, ix, p, ix->name_terms[x->first + j], i, 1, st);
             if (sim > best)
                 best = sim;
         }
@@ -461,13 +182,6 @@ static int entity_ok(const struct ectl_index *ix, uint32_t e, const struct ectl_
     return !o->country || country_ok(ix->str + x->countries, o->country);
 }
 
-static int hit_desc(const void *a, const void *b)
-{
-    const struct hit *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v < y->v ? 1 : -1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
 
 /* ---- the whole stage ---------------------------------------------------- */
 
@@ -483,7 +197,7 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
         s->qt[i].gen_ok = !(s->q.tok[i].flags & WEAK_FLAGS);
         if (s->qt[i].gen_ok) {
             if (s->qt[i].term == ECTL_IX_NONE)
-                expand(s, ix, sp, p, i, st);
+                ectl_cand_expand(s, ix, sp, p, i, st);
             order[n_gen++] = i;
         }
     }
@@ -518,7 +232,7 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
             qt->exp[0] = (struct exp){qt->term, 1.0f};
             qt->n_exp = 1;
         } else if (qt->term != ECTL_IX_NONE) {
-            expand(s, ix, sp, p, i, st);
+            ectl_cand_expand(s, ix, sp, p, i, st);
         }
         for (size_t e = 0; e < qt->n_exp; e++)
             credit_term(s, ix, qt->exp[e].term, (uint8_t)i, w * credit_of(p, qt->exp[e].sim),

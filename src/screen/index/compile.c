@@ -2,9 +2,9 @@
  * Turning the builder's entities, names and terms into the sections of an
  * index file (format.h), and writing the file.
  *
- * Everything the query needs is precomputed here: term weights, the term ->
- * names postings, the phonetic-key -> terms and trigram -> terms postings
- * for fuzzy lookups, and the hash tables that find a token or a key.
+ * Everything the query needs is precomputed: term weights, the term ->
+ * names postings and the hash table that finds a token here; the lookup
+ * structures of fuzzy matching in lookup.c.
  */
 #include "builder_int.h"
 
@@ -17,45 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A trigram shared by more terms than this is not indexed: it would cost
- * every query that has it a long walk and tells little ("^al", "an$").
- * The query skips such trigrams (GRAM_STOP says which), and the other
- * trigrams of a token still find it. */
-#define GRAM_CAP 1200
-
-#define PKEY_MAX 32
-
-struct u32vec {
-    uint32_t *v;
-    size_t n;
-};
-
-struct out {
-    uint32_t n_terms, n_names, n_entities, n_lists;
-    struct ectl_ix_term *terms;
-    uint32_t *by_len; /* term ids by length, then id */
-    uint32_t *postings;
-    size_t n_postings;
-    struct ectl_ix_pkey *pkeys;
-    size_t n_pkeys;
-    uint32_t *pkey_terms;
-    size_t n_pkey_terms;
-    uint32_t *term_hash;
-    size_t term_hash_n;
-    uint32_t *pkey_hash;
-    size_t pkey_hash_n;
-    uint32_t *gram_offs; /* ECTL_IX_GRAMS + 1 */
-    uint32_t *gram_terms;
-    size_t n_gram_terms;
-    uint8_t *gram_stop;
-    uint32_t *del_offs; /* del_buckets + 1 */
-    size_t del_buckets;
-    uint64_t *del_entries;
-    size_t n_del;
-    float w_unknown;
-};
-
-static void out_release(struct out *o)
+static void out_release(struct ixb_out *o)
 {
     free(o->terms);
     free(o->by_len);
@@ -69,9 +31,11 @@ static void out_release(struct out *o)
     free(o->gram_stop);
     free(o->del_offs);
     free(o->del_entries);
+    free(o->neigh_offs);
+    free(o->neigh);
 }
 
-static size_t table_size(size_t n)
+size_t ectl_ixb_table_size(size_t n)
 {
     size_t cap = 16;
     while (cap < n * 2)
@@ -79,7 +43,7 @@ static size_t table_size(size_t n)
     return cap;
 }
 
-static void hash_insert(uint32_t *table, size_t cap, const char *key, size_t len, uint32_t id)
+void ectl_ixb_hash_insert(uint32_t *table, size_t cap, const char *key, size_t len, uint32_t id)
 {
     for (size_t i = ectl_ix_hash(key, len) & (cap - 1);; i = (i + 1) & (cap - 1)) {
         if (table[i] == 0) {
@@ -89,7 +53,7 @@ static void hash_insert(uint32_t *table, size_t cap, const char *key, size_t len
     }
 }
 
-static int make_terms(struct ectl_ixb *b, struct out *o)
+static int make_terms(struct ectl_ixb *b, struct ixb_out *o)
 {
     o->terms = calloc(o->n_terms ? o->n_terms : 1, sizeof *o->terms);
     if (!o->terms)
@@ -121,7 +85,7 @@ static int make_terms(struct ectl_ixb *b, struct out *o)
 }
 
 /* term -> names, each list ascending and without repeats. */
-static int make_postings(struct ectl_ixb *b, struct out *o)
+static int make_postings(struct ectl_ixb *b, struct ixb_out *o)
 {
     const struct ectl_ix_name *names = IXB_AT(b->names, struct ectl_ix_name, 0);
     const uint32_t *nt = IXB_AT(b->name_terms, uint32_t, 0);
@@ -159,199 +123,13 @@ static int make_postings(struct ectl_ixb *b, struct out *o)
             }
         }
     free(last);
-    o->term_hash_n = table_size(o->n_terms);
+    o->term_hash_n = ectl_ixb_table_size(o->n_terms);
     o->term_hash = calloc(o->term_hash_n, sizeof *o->term_hash);
     if (!o->term_hash)
         return ECTL_ENOMEM;
     for (uint32_t t = 0; t < o->n_terms; t++)
-        hash_insert(o->term_hash, o->term_hash_n, b->pool.ptr + o->terms[t].text, o->terms[t].len,
+        ectl_ixb_hash_insert(o->term_hash, o->term_hash_n, b->pool.ptr + o->terms[t].text, o->terms[t].len,
                     t);
-    return 0;
-}
-
-/* phonetic key -> terms.  Keys are interned in the pool like any string. */
-static int make_pkeys(struct ectl_ixb *b, struct out *o)
-{
-    struct ectl_strmap keys = ECTL_STRMAP_INIT;
-    int rc = 0;
-    uint32_t *count = NULL;
-    for (uint32_t t = 0; t < o->n_terms && rc == 0; t++) {
-        if (o->terms[t].flags & ECTL_IX_T_DIGITS)
-            continue;
-        char key[PKEY_MAX];
-        size_t kl = ectl_norm_phonetic_key(b->pool.ptr + o->terms[t].text, o->terms[t].len, key,
-                                           sizeof key);
-        if (kl == 0 || kl >= sizeof key)
-            continue;
-        int inserted;
-        struct ectl_strmap_slot *s =
-            ectl_strmap_put(&keys, key, kl, (uint32_t)o->n_pkeys, &inserted);
-        if (!s) {
-            rc = ECTL_ENOMEM;
-            break;
-        }
-        if (inserted)
-            o->n_pkeys++;
-        o->terms[t].pkey = s->value;
-    }
-    if (rc == 0) {
-        o->pkeys = calloc(o->n_pkeys ? o->n_pkeys : 1, sizeof *o->pkeys);
-        count = calloc(o->n_pkeys ? o->n_pkeys : 1, sizeof *count);
-        o->pkey_hash_n = table_size(o->n_pkeys);
-        o->pkey_hash = calloc(o->pkey_hash_n, sizeof *o->pkey_hash);
-        if (!o->pkeys || !count || !o->pkey_hash)
-            rc = ECTL_ENOMEM;
-    }
-    for (size_t i = 0; rc == 0 && i < keys.cap; i++) {
-        const struct ectl_strmap_slot *s = &keys.slots[i];
-        if (!s->key)
-            continue;
-        rc = ectl_ixb_intern(b, s->key, s->len, &o->pkeys[s->value].text);
-        hash_insert(o->pkey_hash, o->pkey_hash_n, s->key, s->len, s->value);
-    }
-    for (uint32_t t = 0; rc == 0 && t < o->n_terms; t++)
-        if (o->terms[t].pkey != ECTL_IX_NONE)
-            o->pkeys[o->terms[t].pkey].len++;
-    size_t total = 0;
-    for (size_t k = 0; rc == 0 && k < o->n_pkeys; k++) {
-        o->pkeys[k].off = (uint32_t)total;
-        total += o->pkeys[k].len;
-    }
-    if (rc == 0) {
-        o->n_pkey_terms = total;
-        o->pkey_terms = malloc((total ? total : 1) * sizeof *o->pkey_terms);
-        if (!o->pkey_terms)
-            rc = ECTL_ENOMEM;
-    }
-    for (uint32_t x = 0; rc == 0 && x < o->n_terms; x++) {
-        uint32_t t = o->by_len[x], k = o->terms[t].pkey;
-        if (k != ECTL_IX_NONE)
-            o->pkey_terms[o->pkeys[k].off + count[k]++] = ECTL_IX_GRAM_ENTRY(o->terms[t].len, t);
-    }
-    free(count);
-    ectl_strmap_release(&keys);
-    return rc;
-}
-
-/* The distinct trigrams of a token, in order of first appearance. */
-static size_t term_grams(const char *text, size_t len, uint32_t *g)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        uint32_t x = ectl_ix_gram(text, len, i);
-        size_t j = 0;
-        while (j < n && g[j] != x)
-            j++;
-        if (j == n)
-            g[n++] = x;
-    }
-    return n;
-}
-
-/* trigram -> terms, with the over-common trigrams left out. */
-static int make_grams(struct ectl_ixb *b, struct out *o)
-{
-    o->gram_offs = calloc(ECTL_IX_GRAMS + 1, sizeof *o->gram_offs);
-    o->gram_stop = calloc((ECTL_IX_GRAMS + 7) / 8, 1);
-    uint32_t *fill = calloc(ECTL_IX_GRAMS, sizeof *fill);
-    if (!o->gram_offs || !o->gram_stop || !fill) {
-        free(fill);
-        return ECTL_ENOMEM;
-    }
-    uint32_t g[ECTL_IX_MAX_TOKEN_LEN];
-    for (uint32_t t = 0; t < o->n_terms; t++) {
-        size_t n = term_grams(b->pool.ptr + o->terms[t].text, o->terms[t].len, g);
-        for (size_t i = 0; i < n; i++)
-            fill[g[i]]++;
-    }
-    size_t total = 0;
-    for (uint32_t x = 0; x < ECTL_IX_GRAMS; x++) {
-        o->gram_offs[x] = (uint32_t)total;
-        if (fill[x] > GRAM_CAP)
-            o->gram_stop[x / 8] |= (uint8_t)(1u << (x % 8));
-        else
-            total += fill[x];
-        fill[x] = 0;
-    }
-    o->gram_offs[ECTL_IX_GRAMS] = (uint32_t)total;
-    o->n_gram_terms = total;
-    o->gram_terms = malloc((total ? total : 1) * sizeof *o->gram_terms);
-    if (!o->gram_terms) {
-        free(fill);
-        return ECTL_ENOMEM;
-    }
-    for (uint32_t x = 0; x < o->n_terms; x++) {
-        uint32_t t = o->by_len[x];
-        size_t n = term_grams(b->pool.ptr + o->terms[t].text, o->terms[t].len, g);
-        for (size_t i = 0; i < n; i++)
-            if (!(o->gram_stop[g[i] / 8] >> (g[i] % 8) & 1))
-                o->gram_terms[o->gram_offs[g[i]] + fill[g[i]]++] =
-                    ECTL_IX_GRAM_ENTRY(o->terms[t].len, t);
-    }
-    free(fill);
-    return 0;
-}
-
-/* The distinct one-letter deletions of a token, as hashes. */
-static size_t term_dels(const char *text, size_t len, uint32_t *h)
-{
-    char buf[ECTL_IX_MAX_TOKEN_LEN];
-    size_t n = 0;
-    for (size_t k = 0; k < len; k++) {
-        /* Deleting either letter of a double gives the same string. */
-        if (k > 0 && text[k] == text[k - 1])
-            continue;
-        memcpy(buf, text, k);
-        memcpy(buf + k, text + k + 1, len - k - 1);
-        h[n++] = ectl_ix_hash(buf, len - 1);
-    }
-    return n;
-}
-
-static int del_ok(const struct ectl_ix_term *t)
-{
-    return t->len >= ECTL_IX_DEL_MIN && !(t->flags & ECTL_IX_T_DIGITS);
-}
-
-/* deletion hash -> terms, in power-of-two buckets. */
-static int make_dels(struct ectl_ixb *b, struct out *o)
-{
-    uint32_t h[ECTL_IX_MAX_TOKEN_LEN];
-    size_t total = 0;
-    for (uint32_t t = 0; t < o->n_terms; t++)
-        if (del_ok(&o->terms[t]))
-            total += term_dels(b->pool.ptr + o->terms[t].text, o->terms[t].len, h);
-    o->del_buckets = 16;
-    while (o->del_buckets < total)
-        o->del_buckets *= 2;
-    o->del_offs = calloc(o->del_buckets + 1, sizeof *o->del_offs);
-    o->del_entries = malloc((total ? total : 1) * sizeof *o->del_entries);
-    uint32_t *fill = calloc(o->del_buckets, sizeof *fill);
-    if (!o->del_offs || !o->del_entries || !fill) {
-        free(fill);
-        return ECTL_ENOMEM;
-    }
-    size_t mask = o->del_buckets - 1;
-    for (uint32_t t = 0; t < o->n_terms; t++) {
-        if (!del_ok(&o->terms[t]))
-            continue;
-        size_t n = term_dels(b->pool.ptr + o->terms[t].text, o->terms[t].len, h);
-        for (size_t i = 0; i < n; i++)
-            o->del_offs[(h[i] & mask) + 1]++;
-    }
-    for (size_t k = 0; k < o->del_buckets; k++)
-        o->del_offs[k + 1] += o->del_offs[k];
-    for (uint32_t t = 0; t < o->n_terms; t++) {
-        if (!del_ok(&o->terms[t]))
-            continue;
-        size_t n = term_dels(b->pool.ptr + o->terms[t].text, o->terms[t].len, h);
-        for (size_t i = 0; i < n; i++) {
-            size_t k = h[i] & mask;
-            o->del_entries[o->del_offs[k] + fill[k]++] = ECTL_IX_DEL_ENTRY(h[i], t);
-        }
-    }
-    o->n_del = total;
-    free(fill);
     return 0;
 }
 
@@ -366,7 +144,7 @@ static size_t align8(size_t n)
     return (n + ECTL_IX_ALIGN - 1) & ~(size_t)(ECTL_IX_ALIGN - 1);
 }
 
-static int layout(struct ectl_ixb *b, const struct out *o, int64_t built_at, void **out,
+static int layout(struct ectl_ixb *b, const struct ixb_out *o, int64_t built_at, void **out,
                   size_t *out_len)
 {
     const struct sect s[] = {
@@ -386,6 +164,8 @@ static int layout(struct ectl_ixb *b, const struct out *o, int64_t built_at, voi
         {ECTL_IX_GRAM_STOP, 1, o->gram_stop, (ECTL_IX_GRAMS + 7) / 8},
         {ECTL_IX_DEL_OFFS, 4, o->del_offs, (o->del_buckets + 1) * 4},
         {ECTL_IX_DEL_ENTRIES, 8, o->del_entries, o->n_del * 8},
+        {ECTL_IX_NEIGH_OFFS, 4, o->neigh_offs, ((size_t)o->n_terms + 1) * 4},
+        {ECTL_IX_NEIGH, 4, o->neigh, o->n_neigh * 4},
     };
     size_t ns = sizeof s / sizeof *s;
     size_t size = ECTL_IX_HEADER_SIZE + align8(ns * sizeof(struct ectl_ix_section));
@@ -435,7 +215,7 @@ int ectl_ixb_compile(struct ectl_ixb *b, int64_t built_at, void **out, size_t *l
                      struct ectl_error *err)
 {
     ectl_ixb_entity_end(b);
-    struct out o = {
+    struct ixb_out o = {
         .n_terms = (uint32_t)IXB_N(b->terms, struct ixb_term),
         .n_names = (uint32_t)IXB_N(b->names, struct ectl_ix_name),
         .n_entities = (uint32_t)IXB_N(b->entities, struct ectl_ix_entity),
@@ -445,20 +225,35 @@ int ectl_ixb_compile(struct ectl_ixb *b, int64_t built_at, void **out, size_t *l
     if (rc == 0)
         rc = make_postings(b, &o);
     if (rc == 0)
-        rc = make_pkeys(b, &o);
+        rc = ectl_ixb_make_pkeys(b, &o);
     if (rc == 0)
-        rc = make_grams(b, &o);
+        rc = ectl_ixb_make_grams(b, &o);
     if (rc == 0)
-        rc = make_dels(b, &o);
+        rc = ectl_ixb_make_dels(b, &o);
+    if (rc == 0) {
+        o.neigh_offs = calloc((size_t)o.n_terms + 1, sizeof *o.neigh_offs);
+        if (!o.neigh_offs)
+            rc = ECTL_ENOMEM;
+    }
     if (rc == 0 && (b->pool.len > UINT32_MAX || o.n_terms >= ECTL_IX_GRAM_TERM_MAX))
         rc = ECTL_ERANGE;
+    void *first = NULL;
+    size_t first_len = 0;
+    if (rc == 0)
+        rc = layout(b, &o, built_at, &first, &first_len);
+    if (rc == 0) {
+        rc = ectl_ixb_make_neighbours(&o, first, first_len, err);
+        free(first);
+    }
     if (rc == 0)
         rc = layout(b, &o, built_at, out, len);
     out_release(&o);
-    if (rc)
+    /* ECTL_ECORRUPT: the reader refused the first image, a bug here; err
+     * already says what it refused. */
+    if (rc && rc != ECTL_ECORRUPT)
         return ectl_error_set(err, rc, rc == ECTL_ERANGE ? "the lists are too large for one index"
                                                          : "out of memory compiling the index");
-    return 0;
+    return rc;
 }
 
 static int write_all(int fd, const unsigned char *p, size_t n)

@@ -70,8 +70,10 @@ enum ectl_ix_section_id {
     ECTL_IX_GRAM_STOP = 14,  /* uint8_t[(ECTL_IX_GRAMS + 7) / 8]: trigrams left unindexed */
     ECTL_IX_DEL_OFFS = 15,   /* uint32_t[2^k + 1]: start of each deletion bucket */
     ECTL_IX_DEL_ENTRIES = 16, /* uint64_t[]: ECTL_IX_DEL_ENTRY(hash, term) per bucket */
+    ECTL_IX_NEIGH_OFFS = 17,  /* uint32_t[n_terms + 1]: start of each term's neighbours */
+    ECTL_IX_NEIGH = 18,       /* uint32_t[]: ECTL_IX_NEIGH_ENTRY(term, q) best first */
 };
-#define ECTL_IX_SECTION_MAX 16
+#define ECTL_IX_SECTION_MAX 18
 
 struct ectl_ix_section {
     uint32_t id;
@@ -188,6 +190,14 @@ static inline uint32_t ectl_ix_gram(const char *tok, size_t len, size_t i)
 #define ECTL_IX_DEL_ENTRY(hash, term) (((uint64_t)(hash) << 32) | (uint32_t)(term))
 #define ECTL_IX_DEL_ENTRY_HASH(e) ((uint32_t)((e) >> 32))
 #define ECTL_IX_DEL_ENTRY_TERM(e) ((uint32_t)(e))
+
+/* A term's neighbours: the terms a query token equal to it expands to
+ * (one edit away, or said alike and close), found at build time with the
+ * search's own expansion and stored so that a query for a listed token
+ * reads them instead of searching.  q is the similarity times 255. */
+#define ECTL_IX_NEIGH_ENTRY(term, q) (((uint32_t)(term) << 8) | ((uint32_t)(q) & 0xffu))
+#define ECTL_IX_NEIGH_TERM(e) ((e) >> 8)
+#define ECTL_IX_NEIGH_SIM(e) ((float)((e) & 0xffu) / 255.0f)
 
 /* Hash of a token or phonetic key for the TERM_HASH and PKEY_HASH tables:
  * 32-bit FNV-1a.  Slots are probed linearly from hash & (size - 1).  The

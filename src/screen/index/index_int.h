@@ -51,6 +51,9 @@ struct ectl_index {
     size_t del_buckets;       /* power of two */
     const uint64_t *del_entries;
     size_t n_del;
+    const uint32_t *neigh_offs; /* n_terms + 1 */
+    const uint32_t *neigh;
+    size_t n_neigh;
     float w_unknown;
     char built_at[24];
 };

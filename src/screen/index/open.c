@@ -73,6 +73,8 @@ static const struct want wanted[ECTL_IX_SECTION_MAX + 1] = {
     [ECTL_IX_GRAM_STOP] = {ECTL_IX_GRAM_STOP, 1, "trigram stops"},
     [ECTL_IX_DEL_OFFS] = {ECTL_IX_DEL_OFFS, 4, "deletion offsets"},
     [ECTL_IX_DEL_ENTRIES] = {ECTL_IX_DEL_ENTRIES, 8, "deletion entries"},
+    [ECTL_IX_NEIGH_OFFS] = {ECTL_IX_NEIGH_OFFS, 4, "neighbour offsets"},
+    [ECTL_IX_NEIGH] = {ECTL_IX_NEIGH, 4, "neighbours"},
 };
 
 static int check_header(const unsigned char *base, size_t size, const char *name,
@@ -166,6 +168,11 @@ static int map_sections(struct ectl_index *ix, const char *name, struct ectl_err
     ix->del_buckets = n[ECTL_IX_DEL_OFFS] ? n[ECTL_IX_DEL_OFFS] - 1 : 0;
     ix->del_entries = (const void *)at[ECTL_IX_DEL_ENTRIES];
     ix->n_del = n[ECTL_IX_DEL_ENTRIES];
+    ix->neigh_offs = (const void *)at[ECTL_IX_NEIGH_OFFS];
+    ix->neigh = (const void *)at[ECTL_IX_NEIGH];
+    ix->n_neigh = n[ECTL_IX_NEIGH];
+    if (n[ECTL_IX_NEIGH_OFFS] != (uint64_t)ix->n_terms + 1)
+        return BAD("%s: neighbour offsets have the wrong size", name);
     if (n[ECTL_IX_GRAM_OFFS] != ECTL_IX_GRAMS + 1 || n[ECTL_IX_GRAM_STOP] != (ECTL_IX_GRAMS + 7) / 8)
         return BAD("%s: trigram tables have the wrong size", name);
     if (h->n_entities != ix->n_entities || h->n_names != ix->n_names ||
@@ -268,6 +275,14 @@ static int check_lookup(const struct ectl_index *ix, const char *name, struct ec
     for (size_t i = 0; i < ix->n_del; i++)
         if (ECTL_IX_DEL_ENTRY_TERM(ix->del_entries[i]) >= ix->n_terms)
             return BAD("%s: deletion entry %zu refers to no term", name, i);
+    if (ix->neigh_offs[0] != 0 || ix->neigh_offs[ix->n_terms] != ix->n_neigh)
+        return BAD("%s: neighbour offsets do not span the neighbours", name);
+    for (uint32_t t = 0; t < ix->n_terms; t++)
+        if (ix->neigh_offs[t] > ix->neigh_offs[t + 1])
+            return BAD("%s: neighbour offsets out of order at %u", name, t);
+    for (size_t i = 0; i < ix->n_neigh; i++)
+        if (ECTL_IX_NEIGH_TERM(ix->neigh[i]) >= ix->n_terms)
+            return BAD("%s: neighbour %zu refers to no term", name, i);
     return 0;
 }
 

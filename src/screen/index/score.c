@@ -1,7 +1,6 @@
 #include "score.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "sim.h"
@@ -70,16 +69,16 @@ float ectl_sc_token_sim(const struct ectl_sc_params *p, const struct ectl_sc_tok
 }
 
 float ectl_sc_token_sim_pre(const struct ectl_sc_params *p, const struct ectl_jaro_pre *qpre,
-                            const struct ectl_sc_tok *a, const struct ectl_sc_tok *b, int same_pkey)
+                            const struct ectl_sc_tok *a, const struct ectl_sc_tok *b, int same_pkey,
+                            int bounded)
 {
     if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
         return 1.0f;
     if (a->len == 0 || b->len == 0 || ((a->flags | b->flags) & ECTL_IX_T_DIGITS))
         return 0.0f;
-    /* Below the floor every value means the same to the scorer, so a pair
-     * whose bound cannot reach it is not computed exactly. */
-    float ub = lift(p, a, b, same_pkey, (float)ectl_sim_letters_bound_pre(qpre, b->text, b->len));
-    if (ub < p->sim_floor)
+    if (bounded &&
+        lift(p, a, b, same_pkey, (float)ectl_sim_letters_bound_pre(qpre, b->text, b->len)) <
+            p->sim_floor)
         return 0.0f;
     return lift(p, a, b, same_pkey, (float)ectl_sim_letters_pre(qpre, b->text, b->len));
 }
@@ -93,6 +92,11 @@ struct cand {
 #define MAX_CANDS (ECTL_SC_MAX * ECTL_SC_MAX + 512)
 #define JOIN_MAX 4    /* tokens a join may span */
 #define ACRONYM_MAX 6 /* letters of an acronym */
+
+static uint64_t span_mask(size_t first, size_t n)
+{
+    return (((uint64_t)1 << n) - 1) << first;
+}
 
 static void add_cand(struct cand *v, size_t *n, size_t q0, size_t nq, size_t c0, size_t nc,
                      float sim, float w)
@@ -182,10 +186,21 @@ static void gather(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
                    const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX], struct cand *v,
                    size_t *n)
 {
+    uint64_t good_q = 0, good_c = 0;
     for (size_t i = 0; i < q->n; i++)
         for (size_t j = 0; j < c->n; j++)
-            if (sim[i][j] >= p->sim_floor)
+            if (sim[i][j] >= p->sim_floor) {
                 add_cand(v, n, i, 1, j, 1, sim[i][j], q->tok[i].w + c->tok[j].w);
+                if (sim[i][j] >= p->join_floor) {
+                    good_q |= (uint64_t)1 << i;
+                    good_c |= (uint64_t)1 << j;
+                }
+            }
+    /* A run is worth a pair only if it beats its parts' pairs, which a
+     * pair at or above join_floor on every token of both sides rules out
+     * for the common case of two names that agree token for token. */
+    if (good_q == span_mask(0, q->n) && good_c == span_mask(0, c->n) && q->n == c->n)
+        return;
     gather_runs(p, q, c, sim, 1, v, n);
     gather_runs(p, c, q, sim, 0, v, n);
 }
@@ -214,10 +229,6 @@ static void sort_cands(struct cand *v, size_t n)
     }
 }
 
-static uint64_t span_mask(size_t first, size_t n)
-{
-    return (((uint64_t)1 << n) - 1) << first;
-}
 
 /* Total weight of one side.  An unmatched token inside the span of the
  * matched informative tokens (a middle name) counts by the middle factor,
@@ -384,8 +395,10 @@ void ectl_sc_explain(const struct ectl_sc_side *q, const struct ectl_sc_side *c,
         put_span(&o, q, x->q0, x->nq);
         put_z(&o, "=");
         put_span(&o, c, x->c0, x->nc);
-        char num[16];
-        snprintf(num, sizeof num, " %.2f", (double)x->sim);
+        /* " 0.97": two decimals, rounded */
+        int pct = (int)(x->sim * 100.0f + 0.5f);
+        char num[6] = {' ', (char)('0' + pct / 100), '.', (char)('0' + pct / 10 % 10),
+                       (char)('0' + pct % 10), '\0'};
         put_z(&o, num);
     }
     const struct ectl_sc_side *side[2] = {q, c};

@@ -17,8 +17,8 @@ const struct ectl_search_params ectl_search_default_params = {
     .exp_max = 16,
     .pkey_max = 48,
     .gram_cap = 1200,
-    .gram_known = 1,
     .gram_min_len = 6,
+    .search_known = 0,
 };
 
 /* ---- the query side ----------------------------------------------------- */
@@ -92,8 +92,7 @@ static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, siz
 {
     ectl_scratch_next_form(s);
     size_t nc = ectl_cands(s, ix, o, threshold, sp, p, st);
-    for (size_t i = 0; i < s->q.n; i++)
-        s->qw[v][i] = s->q.tok[i].w;
+    s->qside[v] = s->q;
     struct ectl_sc_side c;
     uint32_t cterms[ECTL_SC_MAX];
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
@@ -142,14 +141,11 @@ static int ranked_cmp(const void *a, const void *b)
 
 /* Score the winning name again, keeping the pairs, to say why. */
 static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
-                    const struct ectl_norm_result *q, const struct ectl_sc_params *p, uint32_t e,
-                    char *buf, size_t cap)
+                    const struct ectl_sc_params *p, uint32_t e, char *buf, size_t cap)
 {
     size_t v = s->e_variant[e];
-    uint32_t term[ECTL_SC_MAX], pkey[ECTL_SC_MAX];
-    ectl_search_query_side(ix, &q->variants[v], &s->q, term, pkey);
-    for (size_t i = 0; i < s->q.n; i++)
-        s->q.tok[i].w = s->qw[v][i];
+    const uint32_t *term = s->qterm[v], *pkey = s->qpk[v];
+    s->q = s->qside[v];
     struct ectl_sc_side c;
     uint32_t cterms[ECTL_SC_MAX];
     name_side(ix, s->e_name[e], &c, cterms);
@@ -222,7 +218,7 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
     }
     s->n_ents = 0;
     for (size_t v = 0; v < q->n_variants && v < ECTL_NORM_MAX_VARIANTS; v++) {
-        uint32_t term[ECTL_SC_MAX];
+        uint32_t *term = s->qterm[v];
         ectl_search_query_side(ix, &q->variants[v], &s->q, term, s->qpk[v]);
         for (size_t i = 0; i < s->q.n; i++) {
             s->qt[i].term = term[i];
@@ -252,7 +248,7 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
         m->score = s->rank[k].score > 1.0f ? 1.0 : (double)s->rank[k].score;
         m->programs = ix->str + x->programs;
         m->countries = ix->str + x->countries;
-        explain(s, ix, q, p, e, m->explain, sizeof m->explain);
+        explain(s, ix, p, e, m->explain, sizeof m->explain);
     }
     *n = nt;
     return 0;

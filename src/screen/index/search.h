@@ -2,12 +2,14 @@
  * Searching an open index with a normalised query (internal).
  *
  * Two stages.  Candidate generation never looks at a name the query has
- * no token in common with: every query token is looked up exactly, by its
- * phonetic key, and by its trigrams (typos), joined with its neighbour and
- * split in two (spacing variants); the names those terms occur in collect
- * the query weight their tokens could match.  Only names that could reach
- * the threshold are scored (score.h), best first, and each entity keeps
- * its best name.
+ * no token in common with: every query token is looked up exactly, then
+ * expanded into the listed terms one edit away or said alike (and, for a
+ * token the lists lack, sharing its trigrams), joined with its neighbour
+ * and split in two (spacing variants); the names those terms occur in
+ * collect the query weight their tokens could match.  Only names that
+ * could reach the threshold are scored (score.h), best first, and each
+ * entity keeps its best name.  docs/screening.md has the details and the
+ * measurements behind them.
  *
  * A struct ectl_scratch holds the per-query work arrays, sized to the
  * largest index it has served and reused from query to query; it belongs
@@ -36,10 +38,11 @@ struct ectl_search_params {
     unsigned cand_max;    /* at most this many names are scored, best bounds first */
     float gram_dice;      /* trigram overlap (Dice) a fuzzy term needs */
     unsigned exp_max;     /* fuzzy terms kept per query token */
-    unsigned pkey_max;    /* a phonetic key shared by more terms is not used */
+    unsigned pkey_max;    /* more terms than this with the key, of a close length: not used */
     unsigned gram_cap;    /* trigrams shared by more terms than this are skipped */
-    unsigned gram_known;  /* expand by trigrams a token the index knows (0/1) */
     unsigned gram_min_len; /* expand by trigrams only tokens this long */
+    unsigned search_known; /* search a listed token's variants instead of reading
+                              them from the index (the builder does, to store them) */
 };
 
 extern const struct ectl_search_params ectl_search_default_params;

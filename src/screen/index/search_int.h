@@ -1,7 +1,7 @@
 /*
- * The search's working state, shared by scratch.c (allocation), cands.c
- * (candidate generation) and search.c (scoring and ranking).  Internal to
- * src/screen/index/.
+ * The search's working state, shared by scratch.c (allocation), expand.c
+ * (query tokens to listed terms), cands.c (candidate names) and search.c
+ * (scoring and ranking).  Internal to src/screen/index/.
  *
  * Work arrays are stamped with a generation number instead of being
  * cleared: a slot whose stamp is not the current generation is empty.
@@ -83,7 +83,10 @@ struct ectl_scratch {
     struct ectl_sc_side q;
     struct qtok qt[ECTL_SC_MAX];
     struct ectl_jaro_pre qpre[ECTL_SC_MAX]; /* the query tokens, prepared */
-    float qw[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
+    /* each form's query side as searched (weights after expansion), and
+     * its tokens' term and key ids, for explaining the answer */
+    struct ectl_sc_side qside[ECTL_NORM_MAX_VARIANTS];
+    uint32_t qterm[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
     uint32_t qpk[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
 };
 
@@ -96,15 +99,31 @@ void ectl_scratch_next_form(struct ectl_scratch *s);
 /* Next per-token generation (trigram counts, expansion marks). */
 uint32_t ectl_scratch_next_token(struct ectl_scratch *s);
 
-/* Similarity of query token i with term u (cached for the form). */
+/* Similarity of query token i with term u (cached for the form).  With
+ * bounded, a pair that cannot reach the scorer's floor may be given as 0
+ * without computing it (ectl_sc_token_sim_pre). */
 float ectl_cand_sim(struct ectl_scratch *s, const struct ectl_index *ix,
-                    const struct ectl_sc_params *p, uint32_t u, size_t i,
+                    const struct ectl_sc_params *p, uint32_t u, size_t i, int bounded,
                     struct ectl_search_stats *st);
 
 /* All the similarities of term u with the query tokens (cached). */
 const float *ectl_cand_row(struct ectl_scratch *s, const struct ectl_index *ix,
                            const struct ectl_sc_params *p, uint32_t u,
                            struct ectl_search_stats *st);
+
+/* Expand query token i of the form in s (expand.c): s->qt[i].exp gets
+ * the listed terms it may stand for, best first; an unknown token's
+ * weight may be lowered to that of the listed token it misspells. */
+void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
+                      const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
+                      struct ectl_search_stats *st);
+
+/* The neighbours of term u (ECTL_IX_NEIGH_ENTRY values, best first, at
+ * most cap): what expanding a query token equal to u finds in ix by one
+ * edit or sound, u itself excluded.  For the index builder, which stores
+ * them so that queries need not search for them. */
+size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix, uint32_t u,
+                             uint32_t *out, size_t cap);
 
 /* Candidate generation for the form in s->q / s->qt (cands.c): expands the
  * tokens, may lower an unknown token's weight to that of the listed token
