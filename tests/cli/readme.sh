@@ -15,7 +15,9 @@ check() {
   [ -n "$cmd" ] || return 0
   n=$((n + 1))
   local actual
-  actual=$(eval "\"$bin\" ${cmd#./build/exportctl }" 2>&1 </dev/null | mask)
+  # "VAR=value ./build/exportctl ARGS": the assignments apply to that run
+  local envs=${cmd%%./build/exportctl*} args=${cmd#*./build/exportctl }
+  actual=$(eval "env $envs \"$bin\" $args" 2>&1 </dev/null | mask)
   if [ "$actual" != "$(printf '%s' "$expected" | mask)" ]; then
     echo "FAIL: \$ $cmd"
     diff <(printf '%s\n' "$expected" | mask) <(printf '%s\n' "$actual") | head -20
@@ -34,7 +36,7 @@ while IFS= read -r line || [ -n "$line" ]; do
   if [[ $line == '$ '* ]]; then
     check
     cmd=${line#\$ } expected=""
-    [[ $cmd == ./build/exportctl* ]] || cmd=""
+    [[ $cmd =~ ^([A-Z_]+=[^\ ]+\ )*\./build/exportctl ]] || cmd=""
     continue
   fi
   [ -n "$cmd" ] && expected+="${expected:+$'\n'}$line"
