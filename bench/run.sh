@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmarks against build directory $1 (default build)
-# and prints one table.  Numbers depend on the machine and on what else it
-# is doing; nothing here fails on a slow result.
+# and prints their tables: bench_rules, then bench_screen.  Numbers depend on
+# the machine and on what else it is doing; nothing here fails on a slow
+# result.
 #   bench/run.sh [BUILDDIR] [extra bench_rules options, e.g. --seconds 1]
+# Environment:
+#   BENCH_ONLY=rules|screen   run one of the two
+#   BENCH_SCREEN_OPTS="..."   options for bench_screen, e.g. "--synthetic 0 --no-pg"
+#                             (see docs/screening-bench.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -12,11 +17,25 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   echo "bench: $BUILD is not a configured build directory (run: meson setup $BUILD)" >&2
   exit 1
 fi
-ninja -C "$BUILD" exportctl bench/bench_rules >/dev/null
+ONLY=${BENCH_ONLY:-all}
+targets=(exportctl bench/bench_rules)
+# bench_screen is built only where libpq is found (meson.build says why).
+if [ "$ONLY" != rules ] && ninja -C "$BUILD" -t targets all 2>/dev/null | grep -q '^bench/bench_screen:'; then
+  targets+=(bench/bench_screen)
+elif [ "$ONLY" != rules ]; then
+  echo "bench: bench_screen is not configured in $BUILD (it needs libpq: apt-get install libpq-dev, then meson setup --reconfigure $BUILD)" >&2
+fi
+ninja -C "$BUILD" "${targets[@]}" >/dev/null
 
 # Timings from a sanitizer or unoptimised build would mislead: say so, but run.
 if grep -Eq -- '-fsanitize|(^| )-O0( |$)' "$BUILD/compile_commands.json" 2>/dev/null; then
   echo "bench: warning: $BUILD is a sanitizer or -O0 build; numbers are not representative" >&2
 fi
 
-exec "$BUILD/bench/bench_rules" --exportctl "$BUILD/exportctl" --data "$PWD/data" "$@"
+if [ "$ONLY" != screen ]; then
+  "$BUILD/bench/bench_rules" --exportctl "$BUILD/exportctl" --data "$PWD/data" "$@"
+fi
+if [ "$ONLY" != rules ] && [ -x "$BUILD/bench/bench_screen" ]; then
+  # shellcheck disable=SC2086 # the options are words on purpose
+  "$BUILD/bench/bench_screen" ${BENCH_SCREEN_OPTS:-}
+fi
