@@ -5,7 +5,7 @@
 # result.
 #   bench/run.sh [BUILDDIR] [extra bench_rules options, e.g. --seconds 1]
 # Environment:
-#   BENCH_ONLY=rules|screen   run one of the two
+#   BENCH_ONLY=rules|screen|load   run one of the three
 #   BENCH_SCREEN_OPTS="..."   options for bench_screen, e.g. "--synthetic 0 --no-pg"
 #                             (see docs/screening-bench.md)
 set -euo pipefail
@@ -20,9 +20,9 @@ fi
 ONLY=${BENCH_ONLY:-all}
 targets=(exportctl bench/bench_rules)
 # bench_screen is built only where libpq is found (meson.build says why).
-if [ "$ONLY" != rules ] && ninja -C "$BUILD" -t targets all 2>/dev/null | grep -q '^bench/bench_screen:'; then
+if { [ "$ONLY" = all ] || [ "$ONLY" = screen ]; } && ninja -C "$BUILD" -t targets all 2>/dev/null | grep -q '^bench/bench_screen:'; then
   targets+=(bench/bench_screen)
-elif [ "$ONLY" != rules ]; then
+elif [ "$ONLY" = all ] || [ "$ONLY" = screen ]; then
   echo "bench: bench_screen is not configured in $BUILD (it needs libpq: apt-get install libpq-dev, then meson setup --reconfigure $BUILD)" >&2
 fi
 ninja -C "$BUILD" "${targets[@]}" >/dev/null
@@ -32,10 +32,14 @@ if grep -Eq -- '-fsanitize|(^| )-O0( |$)' "$BUILD/compile_commands.json" 2>/dev/
   echo "bench: warning: $BUILD is a sanitizer or -O0 build; numbers are not representative" >&2
 fi
 
-if [ "$ONLY" != screen ]; then
+if [ "$ONLY" = all ] || [ "$ONLY" = rules ]; then
   "$BUILD/bench/bench_rules" --exportctl "$BUILD/exportctl" --data "$PWD/data" "$@"
 fi
-if [ "$ONLY" != rules ] && [ -x "$BUILD/bench/bench_screen" ]; then
+if { [ "$ONLY" = all ] || [ "$ONLY" = screen ]; } && [ -x "$BUILD/bench/bench_screen" ]; then
   # shellcheck disable=SC2086 # the options are words on purpose
   "$BUILD/bench/bench_screen" ${BENCH_SCREEN_OPTS:-}
+fi
+# The HTTP service under wrk: determine, screen and checks on loopback.
+if [ "$ONLY" = all ] || [ "$ONLY" = load ]; then
+  bench/load.sh "$BUILD"
 fi
