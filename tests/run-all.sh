@@ -55,6 +55,9 @@ if ninja -C "$FUZZ" >/dev/null; then
   for h in "$FUZZ"/fuzz/fuzz_* "$FUZZ"/fuzz/*/fuzz_*; do
     [ -f "$h" ] && [ -x "$h" ] || continue # not the fuzz_*.p object folders
     name=$(basename "$h"); seeds="fuzz/corpus/${name#fuzz_}"
+    if [ ! -d "$seeds" ]; then
+      echo "FAIL $name: no seed corpus at $seeds"; failed=$((failed + 1)); continue
+    fi
     work=$(mktemp -d)
     if "$h" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
          -artifact_prefix="$work/" "$work" "$seeds" >"$work/log" 2>&1; then
