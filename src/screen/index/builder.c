@@ -4,6 +4,7 @@
  * (df); names become token-id sequences.  compile.c does the rest.
  */
 #include "builder_int.h"
+#include "../norm/ambiguous.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,24 @@ static int add_form(struct ectl_ixb *b, uint32_t text, enum ectl_name_kind kind,
     return 0;
 }
 
+/* The normaliser's literal reading of a name with a short legal form
+ * (../norm/ambiguous.h). */
+static int is_literal(const struct ectl_name_form *f)
+{
+    for (size_t i = 0; i < f->n && i < ECTL_NORM_MAX_TOKENS; i++)
+        if (f->tok[i].flags & ECTL_TOK_AMBIGUOUS_FORM)
+            return 1;
+    return 0;
+}
+
+static int has_legal(const struct ectl_name_form *f)
+{
+    for (size_t i = 0; i < f->n && i < ECTL_NORM_MAX_TOKENS; i++)
+        if (f->tok[i].flags & ECTL_TOK_LEGAL_FORM)
+            return 1;
+    return 0;
+}
+
 int ectl_ixb_name(struct ectl_ixb *b, const char *text, enum ectl_name_kind kind,
                   const struct ectl_name_form *forms, size_t n_forms)
 {
@@ -260,10 +279,26 @@ int ectl_ixb_name(struct ectl_ixb *b, const char *text, enum ectl_name_kind kind
         return rc;
     if ((unsigned)kind > ECTL_NAME_ORIGINAL)
         kind = ECTL_NAME_AKA;
-    int added = 0;
+    /* Short legal forms are also words (SE, AS, CO, PT ...): the
+     * normaliser then adds a literal reading.  The entity type decides: a
+     * person's name holds no legal form ("PAK HAN SE" is filed as "pak han
+     * se", not "pak han llc"), an organisation's, vessel's or aircraft's
+     * does ("NDUT Co" stays "ndut llc"); a name of unknown type is filed
+     * under both. */
+    int literal = 0;
     for (size_t v = 0; v < n_forms && v < ECTL_NORM_MAX_VARIANTS; v++)
+        literal |= is_literal(&forms[v]);
+    int added = 0;
+    for (size_t v = 0; v < n_forms && v < ECTL_NORM_MAX_VARIANTS; v++) {
+        if (literal && e->type == ECTL_TYPE_PERSON && !is_literal(&forms[v]) &&
+            has_legal(&forms[v]))
+            continue;
+        if (literal && e->type != ECTL_TYPE_PERSON && e->type != ECTL_TYPE_UNKNOWN &&
+            is_literal(&forms[v]))
+            continue;
         if ((rc = add_form(b, off, kind, v, &forms[v], &added)) != 0)
             return rc;
+    }
     if (added)
         b->cur_names++;
     return 0;

@@ -69,9 +69,15 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
     }
 }
 
-static float credit_of(const struct ectl_sc_params *p, float sim)
+/* What a pair of similarity sim can credit query token t: as the scorer
+ * does, but an unlisted token is credited as a typo whether or not it is
+ * one (a bound: the scorer decides). */
+static float credit_of(const struct ectl_sc_params *p, const struct ectl_sc_tok *t, float sim)
 {
-    return sim >= 1.0f ? 1.0f : p->sim_power == 2.0f ? sim * sim : powf(sim, p->sim_power);
+    float e = (t->flags & ECTL_SC_T_UNLISTED) ? p->unlisted_power : p->sim_power;
+    if (e > p->sim_power)
+        e = p->sim_power;
+    return sim >= 1.0f ? 1.0f : e == 2.0f ? sim * sim : e == 1.0f ? sim : powf(sim, e);
 }
 
 /* At most this many names near the bar are looked at per token. */
@@ -121,7 +127,7 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
                 best = sim;
         }
         if (best >= p->sim_floor) {
-            s->n_acc[n] += w * credit_of(p, best);
+            s->n_acc[n] += w * credit_of(p, &s->q.tok[i], best);
             s->n_last[n] = (uint8_t)i;
         }
     }
@@ -235,7 +241,7 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
             ectl_cand_expand(s, ix, sp, p, i, st);
         }
         for (size_t e = 0; e < qt->n_exp; e++)
-            credit_term(s, ix, qt->exp[e].term, (uint8_t)i, w * credit_of(p, qt->exp[e].sim),
+            credit_term(s, ix, qt->exp[e].term, (uint8_t)i, w * credit_of(p, &s->q.tok[i], qt->exp[e].sim),
                         insert, st);
         if (lazy)
             credit_near(s, ix, p, i, w, need, st);

@@ -280,6 +280,59 @@ static void expand_dels(struct ectl_scratch *s, const struct ectl_index *ix,
     }
 }
 
+/* Terms one edit from a short query token the lists lack, which the
+ * deletion table (terms of ECTL_IX_DEL_MIN letters or more) cannot see:
+ * a letter changed, two swapped, one dropped, or (for two letters) one
+ * added, each looked up in the term dictionary: "tad" / "tae".  About
+ * 80 lookups for three letters, 130 for two. */
+static void expand_short(struct ectl_scratch *s, const struct ectl_index *ix,
+                         const struct ectl_sc_params *p, size_t i, struct ectl_search_stats *st)
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+    const struct ectl_sc_tok *t = &s->q.tok[i];
+    size_t len = t->len;
+    if (len < 2 || len >= ECTL_IX_DEL_MIN)
+        return;
+    char buf[ECTL_IX_DEL_MIN + 1];
+    for (size_t k = 0; k < len; k++) {
+        memcpy(buf, t->text, len);
+        for (const char *c = abc; *c; c++) {
+            if (*c == t->text[k])
+                continue;
+            buf[k] = *c;
+            uint32_t u = ectl_ix_term_find(ix, buf, len);
+            if (u != ECTL_IX_NONE)
+                try_term(s, ix, p, i, u, st);
+        }
+        if (k + 1 < len && t->text[k] != t->text[k + 1]) {
+            memcpy(buf, t->text, len);
+            buf[k] = t->text[k + 1];
+            buf[k + 1] = t->text[k];
+            uint32_t u = ectl_ix_term_find(ix, buf, len);
+            if (u != ECTL_IX_NONE)
+                try_term(s, ix, p, i, u, st);
+        }
+        if (len > 2) {
+            memcpy(buf, t->text, k);
+            memcpy(buf + k, t->text + k + 1, len - k - 1);
+            uint32_t u = ectl_ix_term_find(ix, buf, len - 1);
+            if (u != ECTL_IX_NONE)
+                try_term(s, ix, p, i, u, st);
+        }
+    }
+    if (len + 1 < ECTL_IX_DEL_MIN)
+        for (size_t k = 0; k <= len; k++) {
+            memcpy(buf, t->text, k);
+            memcpy(buf + k + 1, t->text + k, len - k);
+            for (const char *c = abc; *c; c++) {
+                buf[k] = *c;
+                uint32_t u = ectl_ix_term_find(ix, buf, len + 1);
+                if (u != ECTL_IX_NONE)
+                    try_term(s, ix, p, i, u, st);
+            }
+        }
+}
+
 void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
                       const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
                       struct ectl_search_stats *st)
@@ -316,6 +369,8 @@ void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
                 try_term(s, ix, p, i, ECTL_IX_GRAM_ENTRY_TERM(ix->pkey_terms[o]), st);
     }
     expand_dels(s, ix, p, i, st);
+    if (qt->term == ECTL_IX_NONE)
+        expand_short(s, ix, p, i, st);
     /* Trigrams are the costly fallback, for a token the lists lack that
      * nothing within one edit or said alike came close to (two typos in a
      * long token). */

@@ -15,6 +15,7 @@ const struct ectl_sc_params ectl_sc_default_params = {
     .acronym_sim = 0.90f,
     .initial_sim = 0.82f,
     .sim_power = 2.0f,
+    .unlisted_power = 1.0f,
     .middle = 0.4f,
     .gamma_q = 1.0f,
     .gamma_c = 0.5f,
@@ -244,11 +245,23 @@ static double side_weight(const struct ectl_sc_params *p, const struct ectl_sc_s
                 lo = i;
             hi = i;
         }
+    /* A middle name the query leaves out weighs at most as much as the
+     * average matched informative token: that it is rare makes it no more
+     * evidence against the match ("KIM CHOL" is as much KIM SOK CHOL as
+     * KIM YONG CHOL). */
+    double mw = 0;
+    size_t nm = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if ((used >> i & 1) && !(s->tok[i].flags & WEAK_FLAGS)) {
+            mw += s->tok[i].w;
+            nm++;
+        }
+    mw = nm ? mw / (double)nm : 0;
     double w = 0;
     for (size_t i = 0; i < s->n; i++) {
         double x = s->tok[i].w;
         if (!conflict && !(used >> i & 1) && lo < i && i < hi)
-            x *= p->middle;
+            x = p->middle * (x < mw ? x : mw);
         w += x;
     }
     return w;
@@ -264,11 +277,27 @@ static double unmatched_weight(const struct ectl_sc_side *s, uint64_t used)
     return w;
 }
 
-static double credit(const struct ectl_sc_params *p, float sim)
+static double credit(const struct ectl_sc_params *p, float sim, int unlisted)
 {
     if (sim >= 1.0f)
         return 1.0;
-    return p->sim_power == 2.0f ? (double)sim * sim : pow(sim, p->sim_power);
+    float e = unlisted ? p->unlisted_power : p->sim_power;
+    return e == 2.0f ? (double)sim * sim : e == 1.0f ? (double)sim : pow(sim, e);
+}
+
+/* A query token the lists lack, within an edit or two of the listed one it
+ * is paired with (one edit up to 5 letters, two from 6), is taken for a
+ * typo of it: its pair is credited by unlisted_power.  A token the lists
+ * have is a name of its own (Antonia is not Antonio), and one further off
+ * is not a typo (Larson is not Wilson). */
+static int typo(const struct ectl_sc_params *p, int single, const struct ectl_sc_tok *a,
+                const struct ectl_sc_tok *b)
+{
+    if (!single || !(a->flags & ECTL_SC_T_UNLISTED) || p->unlisted_power == p->sim_power)
+        return 0;
+    size_t shorter = a->len < b->len ? a->len : b->len;
+    size_t max = shorter >= 6 ? 2 : 1;
+    return ectl_sim_osa(a->text, a->len, b->text, b->len, max) <= max;
 }
 
 double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
@@ -295,7 +324,8 @@ double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *
             continue;
         uq |= bq;
         uc |= bc;
-        double cr = credit(p, v[k].sim);
+        double cr = credit(p, v[k].sim, typo(p, v[k].nq == 1 && v[k].nc == 1, &q->tok[v[k].q0],
+                                             &c->tok[v[k].c0]));
         for (size_t i = v[k].q0; i < (size_t)v[k].q0 + v[k].nq; i++) {
             mq += cr * q->tok[i].w;
             if (!(q->tok[i].flags & WEAK_FLAGS))

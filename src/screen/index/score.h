@@ -43,6 +43,7 @@ struct ectl_sc_params {
     float initial_sim;   /* a one-letter token against a token it begins */
     float acronym_sim;   /* a token spelling the initials of a run of tokens */
     float sim_power;     /* a pair of similarity s credits s^sim_power of its weight */
+    float unlisted_power; /* ...and s^unlisted_power for a query token the lists lack */
     float middle;        /* weight factor of an unmatched token inside the matched span */
     float gamma_q;       /* exponent of the query coverage */
     float gamma_c;       /* exponent of the listed-name coverage */
@@ -51,6 +52,10 @@ struct ectl_sc_params {
 };
 
 extern const struct ectl_sc_params ectl_sc_default_params;
+
+/* Scorer-only token flag, beside enum ectl_ix_term_flags: a query token
+ * that is no listed term (a typo, more likely than a different name). */
+#define ECTL_SC_T_UNLISTED 0x8000u
 
 struct ectl_sc_tok {
     const char *text;

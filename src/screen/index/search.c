@@ -58,6 +58,8 @@ void ectl_search_query_side(const struct ectl_index *ix, const struct ectl_name_
         uint32_t id = ectl_ix_term_find(ix, t->text, len);
         x->w = id != ECTL_IX_NONE ? ix->terms[id].weight
                                   : ix->w_unknown * ectl_ix_flag_factor(x->flags);
+        if (id == ECTL_IX_NONE && !(t->flags & ECTL_TOK_TRANSLIT))
+            x->flags |= ECTL_SC_T_UNLISTED;
         uint32_t k = ECTL_IX_NONE;
         if (!(x->flags & ECTL_IX_T_DIGITS)) {
             char key[32];

@@ -223,3 +223,43 @@ double ectl_sim_token(const char *a, size_t la, const char *b, size_t lb)
         return 0.0;
     return ectl_sim_letters(a, la, b, lb);
 }
+
+size_t ectl_sim_osa(const char *a, size_t la, const char *b, size_t lb, size_t max)
+{
+    if (la > JARO_MAX)
+        la = JARO_MAX;
+    if (lb > JARO_MAX)
+        lb = JARO_MAX;
+    if ((la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    /* Three rows of the dynamic programme: i-2, i-1, i. */
+    size_t r0[JARO_MAX + 1], r1[JARO_MAX + 1], r2[JARO_MAX + 1];
+    size_t *pp = r0, *p = r1, *c = r2;
+    for (size_t j = 0; j <= lb; j++)
+        p[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        c[0] = i;
+        size_t row_min = c[0];
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t d = p[j - 1] + cost;
+            if (p[j] + 1 < d)
+                d = p[j] + 1;
+            if (c[j - 1] + 1 < d)
+                d = c[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < d)
+                d = pp[j - 2] + 1;
+            c[j] = d;
+            if (d < row_min)
+                row_min = d;
+        }
+        if (row_min > max)
+            return max + 1;
+        size_t *t = pp;
+        pp = p;
+        p = c;
+        c = t;
+    }
+    return p[lb] > max ? max + 1 : p[lb];
+}

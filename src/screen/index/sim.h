@@ -65,4 +65,10 @@ double ectl_sim_letters(const char *a, size_t la, const char *b, size_t lb);
  * Phonetic equality is added by the caller, which has the keys. */
 double ectl_sim_token(const char *a, size_t la, const char *b, size_t lb);
 
+/* Optimal string alignment distance (Damerau-Levenshtein where no
+ * substring is edited twice: a swap of two adjacent letters is one edit)
+ * between a and b, or max + 1 when it exceeds max.  Tokens are compared on
+ * their first 64 bytes. */
+size_t ectl_sim_osa(const char *a, size_t la, const char *b, size_t lb, size_t max);
+
 #endif

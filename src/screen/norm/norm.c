@@ -711,10 +711,22 @@ int ectl_norm_name(struct ectl_norm *n, const char *text, size_t len, struct ect
                                       icu_tr_name(n->failed_tr));
         }
     }
-    for (size_t v = 0; v < n_var; v++) {
+    /* A short ambiguous legal form (SE, AS, CO, PT ...) may be a word of
+     * a person's name ("PAK HAN SE"): when the first reading mapped one,
+     * the same text with those words kept literal is a further variant,
+     * after the others (the index keeps it alone for persons, a query
+     * matches with either). */
+    int amb_first = 0;
+    for (size_t v = 0; v <= n_var && out->n_variants < ECTL_NORM_MAX_VARIANTS; v++) {
+        int literal = v == n_var;
+        if (literal && !amb_first)
+            break;
         size_t at = out->n_variants;
-        if (tokens_build(n, &streams[v], &ci, cut_in_word, out, at))
+        int amb = 0;
+        if (tokens_build(n, &streams[literal ? 0 : v], &ci, cut_in_word, literal, out, at, &amb))
             goto nomem;
+        if (v == 0)
+            amb_first = amb;
         if (!out->variants[at].n)
             continue;
         int dup = 0;

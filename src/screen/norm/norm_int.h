@@ -135,9 +135,12 @@ struct comma_info {
 
 /* Tokenise one variant stream and write it as out->variants[v] (text in
  * out->buf[v * ECTL_NORM_BUFSZ ...]).  drop_last drops the last raw token
- * (the input was cut inside a word).  Returns 0 or ECTL_ENOMEM. */
+ * (the input was cut inside a word).  literal leaves the ambiguous short
+ * legal forms (SE, AS, CO, PT ...) as words; *amb_mapped (when not NULL)
+ * tells whether one was mapped to the class.  Returns 0 or ECTL_ENOMEM. */
 int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct comma_info *ci,
-                 int drop_last, struct ectl_norm_result *out, size_t v);
+                 int drop_last, int literal, struct ectl_norm_result *out, size_t v,
+                 int *amb_mapped);
 
 /* Tables (tables.c).  Lookups on lower-case ASCII tokens. */
 int table_is_legal(const char *s, size_t len);

@@ -110,8 +110,8 @@ static const char *const LEGAL[] = {
 };
 
 static const char *const LEGAL_AMBIGUOUS[] = {
-    "ab", "ad", "ag", "ao", "as",  "co", "cv", "dd",
-    "ks", "lp", "pt", "sa", "sal", "se", "sl", "spc",
+    "ab", "ad", "ag", "ao", "as", "bv",  "co", "cv", "dd", "kk",
+    "ks", "lp", "nv", "pt", "sa", "sal", "se", "sl", "spc",
 };
 
 static const char *const GENERIC[] = {

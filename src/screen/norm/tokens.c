@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ambiguous.h"
 #include "norm_int.h"
 
 /* Internal token bits, cleared before the tokens are handed out. */
@@ -150,8 +151,11 @@ static int legal_position(const struct toks *t, size_t i, size_t k, int amb)
            table_is_legal(tok_text(t, i + k), r[i + k].len);
 }
 
-static void mark_legal(struct toks *t)
+/* literal: leave the ambiguous short forms as words (the second reading
+ * of a name that has one).  Returns whether an ambiguous form was mapped. */
+static int mark_legal(struct toks *t, int literal)
 {
+    int amb_mapped = 0;
     struct rawtok *r = t->n->raw;
     const char *words[8];
     uint16_t lens[8];
@@ -180,8 +184,14 @@ static void mark_legal(struct toks *t)
             if (!table_is_legal(w, k))
                 continue;
             int amb = table_is_legal_ambiguous(w, k);
+            if (amb && literal) {
+                for (size_t j = 0; j < k; j++)
+                    r[i + j].flags |= ECTL_TOK_AMBIGUOUS_FORM;
+                continue;
+            }
             if (amb ? legal_position(t, i, k, amb) : t->count > k) {
                 merge(t, i, k, "llc", 3, ECTL_TOK_LEGAL_FORM);
+                amb_mapped |= amb != 0;
                 break;
             }
         }
@@ -192,8 +202,14 @@ static void mark_legal(struct toks *t)
         if ((r[i].flags & ECTL_TOK_LEGAL_FORM) || !table_is_legal(w, r[i].len))
             continue;
         int amb = table_is_legal_ambiguous(w, r[i].len);
-        if (!amb || legal_position(t, i, 1, amb))
+        if (amb && literal) {
+            r[i].flags |= ECTL_TOK_AMBIGUOUS_FORM;
+            continue;
+        }
+        if (!amb || legal_position(t, i, 1, amb)) {
             merge(t, i, 1, "llc", 3, ECTL_TOK_LEGAL_FORM);
+            amb_mapped |= amb != 0;
+        }
     }
     /* 4. "Co., Ltd." is one legal form, not two: keep one token */
     for (size_t i = 0; i + 1 < t->count;) {
@@ -202,6 +218,7 @@ static void mark_legal(struct toks *t)
         else
             i++;
     }
+    return amb_mapped;
 }
 
 static void mark_words(struct toks *t)
@@ -246,7 +263,8 @@ static void undo_comma(struct toks *t, const struct comma_info *ci)
 }
 
 int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct comma_info *ci,
-                 int drop_last, struct ectl_norm_result *out, size_t v)
+                 int drop_last, int literal, struct ectl_norm_result *out, size_t v,
+                 int *amb_mapped)
 {
     struct toks t = {.n = n};
     struct ectl_name_form *form = &out->variants[v];
@@ -257,7 +275,9 @@ int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct c
      * is the only one (a 10 kB "word" keeps its first letters). */
     if (drop_last && t.count > 1)
         t.count--;
-    mark_legal(&t);
+    int amb = mark_legal(&t, literal);
+    if (amb_mapped)
+        *amb_mapped = amb;
     mark_words(&t);
     undo_comma(&t, ci);
     char *dst = out->buf + v * ECTL_NORM_BUFSZ;

@@ -94,6 +94,82 @@ static void typos_cost_little(void **state)
     assert_true(s > 0.85);
 }
 
+static void osa_distance(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        size_t max, want;
+    } t[] = {
+        {"taufik", "taufik", 2, 0}, {"taufil", "taufik", 2, 1}, {"riki", "rifki", 2, 1},
+        {"hyogn", "hyong", 2, 1},   {"ko", "kco", 2, 1},        {"tad", "tae", 2, 1},
+        {"yylmkz", "yilmaz", 2, 2}, {"ca", "abc", 3, 3},        /* OSA, not Damerau: 3 */
+        {"larson", "wilson", 2, 3}, {"jensen", "johnson", 2, 3}, {"", "abc", 5, 3},
+        {"abc", "", 2, 3},          {"antonia", "antonio", 1, 1}, {"abcdefgh", "ab", 3, 4},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        size_t d = ectl_sim_osa(t[i].a, strlen(t[i].a), t[i].b, strlen(t[i].b), t[i].max);
+        if (d != t[i].want)
+            fail_msg("osa(%s, %s, max %zu) = %zu, want %zu", t[i].a, t[i].b, t[i].max, d,
+                     t[i].want);
+    }
+}
+
+/* Score q against c, the query tokens listed in `unlisted` (by index)
+ * marked as tokens the lists lack. */
+static double score_unlisted(const char *q, const char *c, uint64_t unlisted)
+{
+    const struct ectl_sc_params *p = &ectl_sc_default_params;
+    struct ectl_sc_side a, b;
+    test_side(&a, q, NULL);
+    test_side(&b, c, NULL);
+    for (size_t i = 0; i < a.n; i++)
+        if (unlisted >> i & 1)
+            a.tok[i].flags |= ECTL_SC_T_UNLISTED;
+    float sim[ECTL_SC_MAX][ECTL_SC_MAX];
+    for (size_t i = 0; i < a.n; i++)
+        for (size_t j = 0; j < b.n; j++)
+            sim[i][j] = ectl_sc_token_sim(p, &a.tok[i], &b.tok[j], 0);
+    return ectl_sc_score(p, &a, &b, (const float(*)[ECTL_SC_MAX])sim, NULL);
+}
+
+/* A query token the lists lack, an edit or two from a listed one, is a
+ * typo of it and costs less than a different listed name that close. */
+static void unlisted_typos(void **state)
+{
+    (void)state;
+    /* Two tokens with a typo each: 0.83 when both are names of their own. */
+    double listed = score_unlisted("taufil riki", "taufik rifki", 0);
+    double typo = score_unlisted("taufil riki", "taufik rifki", 3);
+    assert_true(listed < 0.85);
+    assert_true(typo >= 0.85 && typo < 1.0);
+    assert_true(score_unlisted("luckosn elad", "luckson elan", 3) >= 0.85);
+    assert_true(score_unlisted("ayyua bshir", "ayyub bashir", 3) >= 0.85);
+    /* More than two edits away is no typo, lacked or not. */
+    assert_true(score_unlisted("joseph larson", "wilson joseph", 2) ==
+                score_unlisted("joseph larson", "wilson joseph", 0));
+    /* The same pair counts less when the query token is a listed name. */
+    assert_true(score_unlisted("antonia rodriguez", "antonio rodriguez", 0) <
+                score_unlisted("antonia rodriguez", "antonio rodriguez", 1));
+}
+
+/* A middle name the query leaves out costs the same however rare it is:
+ * "kim chol" is KIM SOK CHOL as much as KIM YONG CHOL. */
+static void rare_middle_name_left_out(void **state)
+{
+    (void)state;
+    const float wq[] = {1.0f, 2.0f}, rare[] = {1.0f, 6.0f, 2.0f}, common[] = {1.0f, 1.6f, 2.0f};
+    double a = test_score("kim chol", wq, "kim sok chol", rare, NULL);
+    double b = test_score("kim chol", wq, "kim yong chol", common, NULL);
+    assert_true(a >= 0.85 && a < 1.0);
+    assert_true(a > b - 1e-6 && a < b + 1e-6);
+    /* ... still less than the name without one, and a differing middle
+     * name is still a conflict. */
+    assert_true(test_score("kim chol", wq, "kim chol", wq, NULL) > a);
+    const float wq3[] = {1.0f, 6.0f, 2.0f};
+    assert_true(test_score("kim pak chol", wq3, "kim sok chol", rare, NULL) < 0.85);
+}
+
 static void middle_name_versus_surname(void **state)
 {
     (void)state;
@@ -181,7 +257,10 @@ int main(void)
         cmocka_unit_test_teardown(token_similarity, teardown),
         cmocka_unit_test_teardown(order_does_not_matter, teardown),
         cmocka_unit_test_teardown(typos_cost_little, teardown),
+        cmocka_unit_test_teardown(osa_distance, teardown),
+        cmocka_unit_test_teardown(unlisted_typos, teardown),
         cmocka_unit_test_teardown(middle_name_versus_surname, teardown),
+        cmocka_unit_test_teardown(rare_middle_name_left_out, teardown),
         cmocka_unit_test_teardown(one_token_is_not_a_name, teardown),
         cmocka_unit_test_teardown(generic_words_do_not_match, teardown),
         cmocka_unit_test_teardown(joined_and_split_tokens, teardown),

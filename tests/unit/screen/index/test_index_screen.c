@@ -173,6 +173,139 @@ static void build_errors(void **state)
     free(rep);
 }
 
+/* Short legal forms that are also words: in a person's name they are
+ * words ("PAK HAN SE" is not "pak han llc", so "SE, PAK HAN" finds it), in
+ * an organisation's they stay the legal form ("Co." == "Company"). */
+static void short_forms_by_type(void **state)
+{
+    struct fixture *f = *state;
+    static const char list[] = "id,type,name,aliases,countries\n"
+                               "p-1,person,PAK HAN SE,,KP\n"
+                               "p-2,person,KIM SOK CHOL,,KP\n"
+                               "p-3,person,RI KWANG AG,,KP\n"
+                               "o-1,entity,Kumsong Trading Co.,,KP\n"
+                               "o-2,entity,Ryonha Machinery AG,,KP\n"
+                               "o-3,entity,Korea Ryonbong General Corporation,,KP\n";
+    char csv[160], idx[160];
+    snprintf(csv, sizeof csv, "%s/forms.csv", f->dir);
+    snprintf(idx, sizeof idx, "%s/forms.idx", f->dir);
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs(list, fp);
+    fclose(fp);
+    const char *src[] = {csv};
+    struct ectl_build_report *rep = calloc(1, sizeof *rep);
+    struct ectl_error err = {0};
+    if (ectl_lists_build(src, 1, NULL, idx, rep, NULL, NULL, &err) != 0)
+        fail_msg("build: %s", err.msg);
+    free(rep);
+    struct fixture g = *f;
+    assert_int_equal(ectl_index_open(idx, &g.ix, &err), 0);
+    static const struct {
+        const char *query, *id;
+        double min;
+    } cases[] = {
+        {"SE, PAK HAN", "p-1", 0.99},         {"PAK HAN SE", "p-1", 0.99},
+        {"Pak Han Se", "p-1", 0.99},          {"HAN SE PAK", "p-1", 0.99},
+        {"AG, RI KWANG", "p-3", 0.99},        {"RI KWANG AG", "p-3", 0.99},
+        {"Kumsong Trading Company", "o-1", 0.99}, {"Kumsong Trading Co", "o-1", 0.99},
+        {"KUMSONG TRADING CO LTD", "o-1", 0.99},  {"Ryonha Machinery AG", "o-2", 0.99},
+        {"Ryonha Machinery Aktiengesellschaft", "o-2", 0.99},
+        {"Ryonha Machinery", "o-2", ECTL_SCREEN_DEFAULT_THRESHOLD},
+    };
+    struct ectl_match m[10];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = screen(&g, cases[i].query, NULL, m);
+        if (n == 0 || strcmp(m[0].id, cases[i].id) || m[0].score < cases[i].min)
+            fail_msg("'%s': expected %s first at >= %.2f, got %s %.3f", cases[i].query,
+                     cases[i].id, cases[i].min, n ? m[0].id : "nothing", n ? m[0].score : 0.0);
+    }
+    /* A person is not found as a company. */
+    size_t n = screen(&g, "PAK HAN LLC", NULL, m);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(m[i].id, "p-1") && m[i].score > 0.95)
+            fail_msg("'PAK HAN LLC' finds the person PAK HAN SE at %.3f", m[i].score);
+    ectl_index_close(g.ix);
+    unlink(csv);
+    unlink(idx);
+}
+
+/* Build an index of the simple CSV text `list` in f's directory. */
+static struct ectl_index *small_index(struct fixture *f, const char *list, char *csv, char *idx,
+                                      size_t cap)
+{
+    snprintf(csv, cap, "%s/small.csv", f->dir);
+    snprintf(idx, cap, "%s/small.idx", f->dir);
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs(list, fp);
+    fclose(fp);
+    const char *src[] = {csv};
+    struct ectl_build_report *rep = calloc(1, sizeof *rep);
+    struct ectl_error err = {0};
+    if (ectl_lists_build(src, 1, NULL, idx, rep, NULL, NULL, &err) != 0)
+        fail_msg("build: %s", err.msg);
+    free(rep);
+    struct ectl_index *ix;
+    assert_int_equal(ectl_index_open(idx, &ix, &err), 0);
+    return ix;
+}
+
+/* Two typos, in short tokens: a token the lists lack that is an edit or
+ * two from a listed one is taken for a typo of it (two edits from six
+ * letters), and a two- or three-letter token finds the terms one edit
+ * away that the deletion table does not hold. */
+static void two_typos(void **state)
+{
+    struct fixture *f = *state;
+    static const char list[] = "id,type,name,aliases,countries\n"
+                               "p-1,person,TAUFIK RIFKI,,ID\n"
+                               "p-2,person,KO TAE HUN,,KP\n"
+                               "p-3,person,LUCKSON ELAN,,HT\n"
+                               "p-4,person,JANAN AGHA,,AF\n"
+                               "p-5,person,AYYUB BASHIR,,AF\n"
+                               "p-6,person,ANTONIO RODRIGUEZ,,CO\n"
+                               "p-7,person,ANTONIA SMITH,,US\n"
+                               "p-8,person,WILSON JOSEPH,,HT\n"
+                               "p-9,person,KIM SOK CHOL,,KP\n"
+                               "p-10,person,ABDUL MANAN AGHA,,AF\n";
+    char csv[160], idx[160];
+    struct fixture g = *f;
+    g.ix = small_index(f, list, csv, idx, sizeof csv);
+    static const struct {
+        const char *query, *id;
+    } found[] = {
+        {"TAUFIL RIKI", "p-1"}, {"KCO TAD HUN", "p-2"},  {"LUCKOSN ELAD", "p-3"},
+        {"JANAN AGHB", "p-4"},  {"AYYUA BSHIR", "p-5"},
+    };
+    struct ectl_match m[10];
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        size_t n = screen(&g, found[i].query, NULL, m);
+        if (n == 0 || strcmp(m[0].id, found[i].id))
+            fail_msg("'%s': expected %s first, got %s", found[i].query, found[i].id,
+                     n ? m[0].id : "nothing");
+    }
+    /* A token three edits away is no typo (Larson / Wilson), nor is a
+     * listed name: ANTONIA SMITH does not lift "Antonia Rodriguez". */
+    static const char *const none[] = {"Joseph Larson", "Joseph Larsen"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        size_t n = screen(&g, none[i], NULL, m);
+        if (n)
+            fail_msg("'%s' matched %s (%s) at %.3f", none[i], m[0].id, m[0].matched_name,
+                     m[0].score);
+    }
+    size_t n = screen(&g, "Antonia Rodriguez", NULL, m);
+    assert_true(n > 0 && !strcmp(m[0].id, "p-6"));
+    double antonia = m[0].score;
+    /* unlisted, one edit, less similar by Jaro-Winkler, yet closer */
+    n = screen(&g, "Antonjo Rodriguez", NULL, m);
+    assert_true(n > 0 && !strcmp(m[0].id, "p-6"));
+    assert_true(m[0].score > antonia);
+    ectl_index_close(g.ix);
+    unlink(csv);
+    unlink(idx);
+}
+
 struct worker {
     struct fixture *f;
     int failures;
@@ -245,6 +378,23 @@ static void un_list(void **state)
         if (n == 0)
             fail_msg("'%s' found nothing", q[i]);
     }
+    /* Two typos (the short "tad" is found one edit from "tae" although
+     * three-letter terms are not in the deletion table), and a person's
+     * name ending in the legal form SE, reordered. */
+    static const struct {
+        const char *query, *id;
+    } found[] = {
+        {"KCO TAD HUN", "6908512"}, {"TAUFIL RIKI", "113435"}, {"LUCKOSN ELAD", "6909388"},
+        {"SE, PAK HAN", "6908589"},
+    };
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        assert_int_equal(ectl_screen(ix, found[i].query, NULL, m, 10, &n, &err), 0);
+        size_t k = 0;
+        while (k < n && strcmp(m[k].id, found[i].id))
+            k++;
+        if (k == n)
+            fail_msg("'%s' does not find %s", found[i].query, found[i].id);
+    }
     ectl_index_close(ix);
     unlink(out);
 }
@@ -256,6 +406,8 @@ int main(void)
         cmocka_unit_test(refuses_generic),
         cmocka_unit_test(filters_and_errors),
         cmocka_unit_test(build_errors),
+        cmocka_unit_test(short_forms_by_type),
+        cmocka_unit_test(two_typos),
         cmocka_unit_test(threads_share_an_index),
         cmocka_unit_test(un_list),
     };

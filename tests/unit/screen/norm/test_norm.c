@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "screen/norm/ambiguous.h"
 #include "screen/norm/norm_int.h"
 
 #ifndef ECTL_SHARED_DATA
@@ -241,6 +242,51 @@ static void legal_forms(void **state)
     assert_true(R.variants[0].tok[1].flags & ECTL_TOK_LEGAL_FORM);
     assert_false(R.variants[0].tok[0].flags & ECTL_TOK_LEGAL_FORM);
     assert_true(table_self_check());
+}
+
+/* A short legal form that is also a word (SE, AS, CO, KK ...) gives two
+ * readings: the legal form first, then the words kept literal and flagged,
+ * so that the index can file a person's name without the form. */
+static void ambiguous_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *first, *literal;
+    } t[] = {
+        {"PAK HAN SE", "pak han llc", "pak han se"},
+        {"Kumsong Trading Co.", "kumsong trading llc", "kumsong trading co"},
+        {"Foo S.A.", "foo llc", "foo s a"},
+        {"Foo KK", "foo llc", "foo kk"},
+        {"Foo Co., Ltd.", "foo llc", "foo co llc"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        norm(t[i].name);
+        if (strcmp(form(&R, 0), t[i].first))
+            fail_msg("'%s' -> '%s', want '%s'", t[i].name, form(&R, 0), t[i].first);
+        size_t last = R.n_variants - 1;
+        if (R.n_variants < 2 || strcmp(form(&R, last), t[i].literal))
+            fail_msg("'%s': last reading '%s', want '%s'", t[i].name, form(&R, last),
+                     t[i].literal);
+        int flagged = 0;
+        for (size_t k = 0; k < R.variants[last].n; k++) {
+            assert_false(R.variants[last].tok[k].flags & ECTL_TOK_AMBIGUOUS_FORM &&
+                         R.variants[last].tok[k].flags & ECTL_TOK_LEGAL_FORM);
+            flagged |= !!(R.variants[last].tok[k].flags & ECTL_TOK_AMBIGUOUS_FORM);
+        }
+        assert_true(flagged);
+        for (size_t k = 0; k < R.variants[0].n; k++)
+            assert_false(R.variants[0].tok[k].flags & ECTL_TOK_AMBIGUOUS_FORM);
+    }
+    /* No short form mapped: one reading, as before. */
+    static const char *const one[] = {"Kumsong Trading Company", "SE, PAK HAN", "Co Van Nguyen",
+                                      "Foo LLC", "Kim Jong Un"};
+    for (size_t i = 0; i < sizeof one / sizeof *one; i++) {
+        norm(one[i]);
+        if (R.n_variants != 1)
+            fail_msg("'%s': %zu readings", one[i], R.n_variants);
+    }
+    want_first("SE, PAK HAN", "pak han se");
+    want_first("Kumsong Trading Company", "kumsong trading llc");
 }
 
 static uint16_t flags_of(const char *name, size_t tok)
@@ -890,6 +936,7 @@ int main(void)
         cmocka_unit_test(punctuation),
         cmocka_unit_test(surname_comma),
         cmocka_unit_test(legal_forms),
+        cmocka_unit_test(ambiguous_forms),
         cmocka_unit_test(word_flags),
         cmocka_unit_test(kana),
         cmocka_unit_test(scripts),
