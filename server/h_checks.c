@@ -71,19 +71,19 @@ int h_check_create(struct req *r)
     /* The record and its audit entry commit together: a crash leaves
      * either both or neither, never a check nobody can account for. */
     struct ectl_store *st = srv_store(r);
-    if (ectl_store_begin(st, &err))
+    if (srv_begin(r, &err))
         return srv_error_lib(r, &err);
     if (ectl_store_check_add(st, r->user.id, r->now, verdict, shipment.p, result.p, &id, &err)) {
-        ectl_store_rollback(st);
+        srv_rollback(r);
         return srv_error_lib(r, &err);
     }
     if (!srv_audit(r, "check.create", srv_printf(r, "check:%lld", (long long)id),
                    json_pack("{s:s}", "verdict", verdict))) {
-        ectl_store_rollback(st);
+        srv_rollback(r);
         return srv_error(r, 500, "internal", "the check could not be recorded (request %s)", r->id);
     }
-    if (ectl_store_commit(st, &err)) {
-        ectl_store_rollback(st);
+    if (srv_commit(r, &err)) {
+        srv_rollback(r);
         return srv_error_lib(r, &err);
     }
     srv_header(r, "Location", srv_printf(r, "/api/v1/checks/%lld", (long long)id));

@@ -128,6 +128,7 @@ int h_reset_confirm(struct req *r)
     char pw[ECTL_PWHASH_MAX];
     if (ectl_password_hash(password, pw, &err) || ectl_store_user_set_password(st, uid, pw, &err))
         return srv_error_lib(r, &err);
+    srv_auth_forget(r->srv);
     /* Whoever knew the old password is signed out everywhere. */
     if (ectl_store_session_delete_user(st, uid, 0, &err))
         return srv_error_lib(r, &err);

@@ -68,6 +68,7 @@ int h_token_revoke(struct req *r)
                          (long long)r->path_id);
     if (rc)
         return srv_error_lib(r, &err);
+    srv_auth_forget(r->srv); /* refused from the next request on, not after the cache's TTL */
     srv_audit(r, "token.revoke", srv_printf(r, "token:%lld", (long long)r->path_id),
               json_pack("{s:s}", "user", u.name));
     return srv_reply_empty(r, 204);

@@ -73,7 +73,7 @@ int h_user_create(struct req *r)
     int64_t id;
     struct ectl_store *st = srv_store(r);
     /* The change and its audit entry commit together or not at all. */
-    if (ectl_store_begin(st, &err))
+    if (srv_begin(r, &err))
         return srv_error_lib(r, &err);
     int rc = ectl_store_user_add(st, name, email, role, hash, &id, &err);
     if (rc == 0 && !srv_audit(r, "user.create", srv_printf(r, "user:%lld", (long long)id),
@@ -81,9 +81,9 @@ int h_user_create(struct req *r)
                                         ectl_role_name(role))))
         rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
     if (rc == 0)
-        rc = ectl_store_commit(st, &err);
+        rc = srv_commit(r, &err);
     if (rc)
-        ectl_store_rollback(st);
+        srv_rollback(r);
     if (rc == ECTL_EEXISTS)
         return srv_error(r, 409, "conflict", "the user name or e-mail address is taken");
     if (rc)
@@ -124,7 +124,7 @@ int h_user_update(struct req *r)
     if (password)
         json_object_set_new(detail, "password", json_string("changed"));
     /* The hash above is slow; the write lock is taken only after it. */
-    if (ectl_store_begin(st, &err))
+    if (srv_begin(r, &err))
         return srv_error_lib(r, &err);
     rc = 0;
     if (disabled)
@@ -139,11 +139,13 @@ int h_user_update(struct req *r)
         !srv_audit(r, "user.update", srv_printf(r, "user:%lld", (long long)kept.id), detail))
         rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
     if (rc == 0)
-        rc = ectl_store_commit(st, &err);
+        rc = srv_commit(r, &err);
     if (rc) {
-        ectl_store_rollback(st);
+        srv_rollback(r);
         return srv_error_lib(r, &err);
     }
+    /* A disabled user's tokens are refused from the next request on. */
+    srv_auth_forget(r->srv);
     if (ectl_store_user_get(st, kept.id, &u, &err))
         return srv_error_lib(r, &err);
     srv_user_keep(r, &kept, &u);

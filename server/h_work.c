@@ -2,7 +2,10 @@
  * POST /api/v1/determine and POST /api/v1/screen: the same questions as
  * `exportctl determine` and `exportctl screen`, answered with the same
  * JSON, rendered by the same library code (ectl_determine_json,
- * ectl_screen_json).  Each answer is audited with what was asked.
+ * ectl_screen_json).  Each answer is audited with what was asked, and is
+ * sent only once its entry is committed: srv_audit_answer() hands the
+ * entry to the audit writer, which commits it with others in one
+ * transaction (audit.c), and the answer goes out after that.
  */
 #include <ctype.h>
 #include <string.h>
@@ -57,7 +60,7 @@ int h_determine(struct req *r)
     json_t *detail =
         json_pack("{s:s, s:O, s:s, s:s, s:b}", "regime", regime, "items", items, "destination",
                   dest, "date", ectl_date_format(date, ds), "end_use_concern", concern);
-    if (!srv_audit(r, "determine", "", detail))
+    if (!srv_audit_answer(r, "determine", "", detail))
         return srv_error(r, 500, "internal", "the answer could not be recorded (request %s)",
                          r->id);
     return srv_reply_raw(r, 200, out.p, out.len);
@@ -93,7 +96,7 @@ int h_screen(struct req *r)
     json_t *detail = json_pack("{s:s, s:f, s:I}", "name", name, "threshold",
                                o.threshold ? o.threshold : ECTL_SCREEN_DEFAULT_THRESHOLD, "matches",
                                (json_int_t)json_array_size(json_object_get(doc, "matches")));
-    if (!srv_audit(r, "screen", "", detail))
+    if (!srv_audit_answer(r, "screen", "", detail))
         return srv_error(r, 500, "internal", "the answer could not be recorded (request %s)",
                          r->id);
     return srv_reply_raw(r, 200, out.p, out.len);

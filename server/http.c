@@ -44,19 +44,31 @@
 #define ECTL_WEB_DIR "web"
 #endif
 
+/* One line per request: formatted once, into one buffer, written with one
+ * call; the time stamp is made once a second per thread. */
 void srv_log(const char *fmt, ...)
 {
-    char ts[32];
+    static _Thread_local time_t ts_at = -1;
+    static _Thread_local char ts[32];
     time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char line[1024];
+    if (t != ts_at) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        ts_at = t;
+    }
+    char line[1100];
+    int n = snprintf(line, sizeof line, "%s exportctl: ", ts);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s exportctl: %s\n", ts, line);
+    if (m < 0)
+        m = 0;
+    if ((size_t)(n + m) > sizeof line - 2)
+        m = (int)(sizeof line - 2) - n; /* cut, as before */
+    line[n + m] = '\n';
+    fwrite(line, 1, (size_t)(n + m + 1), stderr);
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -209,6 +221,27 @@ struct ectl_store *srv_store(struct req *r)
     if (!r->store)
         r->store = srv_pool_get(r->srv);
     return r->store;
+}
+
+int srv_begin(struct req *r, struct ectl_error *err)
+{
+    int rc = ectl_store_begin(srv_store(r), err);
+    r->in_tx = rc == 0;
+    return rc;
+}
+
+int srv_commit(struct req *r, struct ectl_error *err)
+{
+    int rc = ectl_store_commit(srv_store(r), err);
+    r->in_tx = false;
+    return rc;
+}
+
+void srv_rollback(struct req *r)
+{
+    if (r->store)
+        ectl_store_rollback(r->store);
+    r->in_tx = false;
 }
 
 /* ---- query parameters ----------------------------------------------------- */
@@ -392,6 +425,16 @@ static enum MHD_Result send_answer(struct req *r)
     return rc;
 }
 
+/* A deferred audit entry that failed turns the answer into a 500: no
+ * answer goes out without its record. */
+static void audit_outcome(struct req *r)
+{
+    if (r->audit.rc == 0)
+        return;
+    r->n_headers = 0;
+    srv_error(r, 500, "internal", "the answer could not be recorded (request %s)", r->id);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -457,16 +500,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->body[r->body_len] = '\0';
         return MHD_YES;
     }
+    enum MHD_Result rc;
+    if (r->audit_state == SRV_AUDIT_SUSPENDED) {
+        /* Resumed by the audit writer: the entry is committed, or failed. */
+        srv_arena_set_current(&r->arena);
+        r->audit_state = SRV_AUDIT_DONE;
+        audit_outcome(r);
+        rc = send_answer(r);
+        srv_audit_answered(s);
+        srv_arena_set_current(NULL);
+        return rc;
+    }
     if (r->resp) /* answered early */
         return MHD_YES;
     srv_arena_set_current(&r->arena);
     r->now = (ectl_time)time(NULL);
     dispatch(r);
+    if (r->in_tx) {
+        srv_log("request %s: the handler left a transaction open", r->id);
+        srv_rollback(r);
+    }
     if (r->store) {
         srv_pool_put(s, r->store);
         r->store = NULL;
     }
-    enum MHD_Result rc = send_answer(r);
+    if (r->audit_state == SRV_AUDIT_PENDING) {
+        /* The answer waits for its audit entry, without holding this
+         * thread: on_request is called again when the writer resumes the
+         * connection. */
+        r->audit_state = SRV_AUDIT_SUSPENDED;
+        if (srv_audit_submit(s, &r->audit, conn)) {
+            srv_arena_set_current(NULL);
+            return MHD_YES;
+        }
+        srv_audit_write(s, &r->audit); /* shutting down: wait here */
+        r->audit_state = SRV_AUDIT_DONE;
+        audit_outcome(r);
+    }
+    rc = send_answer(r);
     srv_arena_set_current(NULL);
     return rc;
 }
@@ -480,6 +551,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct req *r = *con_cls;
     if (!r)
         return;
+    /* Resumed, but the connection ended before it was answered. */
+    if (r->audit_state == SRV_AUDIT_SUSPENDED)
+        srv_audit_answered(r->srv);
     if (r->store)
         srv_pool_put(r->srv, r->store);
     srv_arena_release(&r->arena);
@@ -624,6 +698,13 @@ int ectl_serve(const struct ectl_serve_config *cfg)
         status = err.code == ECTL_ENOENT ? 66 : 74;
         goto out;
     }
+    if (srv_auth_cache_init(&s))
+        srv_log("out of memory for the token cache: every request looks its token up");
+    if (srv_audit_start(&s, &err)) {
+        srv_log("--db %s: %s", cfg->db, err.msg);
+        status = 74;
+        goto out;
+    }
     if (srv_jobs_start(&s, &err)) {
         srv_log("%s", err.msg);
         status = 70;
@@ -645,12 +726,12 @@ int ectl_serve(const struct ectl_serve_config *cfg)
         s.public_url[--n] = '\0';
     s.public_https = !strncasecmp(s.public_url, "https://", 8);
 
-    d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                         on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-                         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
-                         (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED,
-                         on_completed, &s, MHD_OPTION_END);
+    d = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+        on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, &s, MHD_OPTION_END);
     if (!d) {
         srv_log("cannot start the HTTP server");
         status = 70;
@@ -668,14 +749,20 @@ int ectl_serve(const struct ectl_serve_config *cfg)
     srv_log("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 
 out:
-    /* Stop taking requests first, then the jobs that may still use the
-     * store, then the store. */
-    if (d)
+    /* Stop taking requests first (libmicrohttpd must have no suspended
+     * connection by then: the audit writer answers them first, and writes
+     * later entries with the request waiting), then the jobs that may
+     * still use the store, then the audit writer, then the store. */
+    if (d) {
+        srv_audit_quiesce(&s);
         MHD_stop_daemon(d);
+    }
     if (fd >= 0)
         close(fd);
     srv_jobs_stop(&s);
+    srv_audit_stop(&s);
     srv_pool_close(&s);
+    srv_auth_cache_free(&s);
     free(openapi);
     srv_static_free();
     curl_global_cleanup();

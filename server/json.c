@@ -1,7 +1,7 @@
 /*
  * JSON helpers for handlers: schema validation driven by the route table,
  * a writer into the request's arena for documents the library renders,
- * times, and the audit log.
+ * and times.  (The audit log's helpers are in audit.c.)
  */
 #include <math.h>
 #include <stdio.h>
@@ -177,37 +177,4 @@ json_t *srv_json_time(ectl_time t)
     gmtime_r(&tt, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return json_string(buf);
-}
-
-/* ---- audit -------------------------------------------------------------- */
-
-bool srv_audit_raw(struct ectl_store *s, ectl_time at, const char *actor, const char *action,
-                   const char *subject, const char *request_id, json_t *detail)
-{
-    char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    struct ectl_error err = {0};
-    int64_t seq;
-    int rc = ectl_store_audit_append(s, at, actor, action, subject ? subject : "", request_id,
-                                     d ? d : "{}", &seq, &err);
-    if (d) {
-        /* Heap or arena, jansson's own allocator knows which. */
-        json_free_t release;
-        json_get_alloc_funcs(NULL, &release);
-        release(d);
-    }
-    if (rc) {
-        srv_log("audit %s %s: %s", action, request_id, err.msg);
-        return false;
-    }
-    return true;
-}
-
-bool srv_audit(struct req *r, const char *action, const char *subject, json_t *detail)
-{
-    if (!detail)
-        detail = json_object();
-    if (r->via == VIA_TOKEN)
-        json_object_set_new(detail, "via", json_sprintf("token:%lld", (long long)r->token_id));
-    json_object_set_new(detail, "addr", json_string(r->addr));
-    return srv_audit_raw(srv_store(r), r->now, r->actor, action, subject, r->id, detail);
 }

@@ -122,11 +122,27 @@ void srv_route_allow(const char *path, char *buf, size_t cap);
 
 struct srv_pool;
 struct srv_jobs;
+struct srv_audit;
+struct srv_auth_cache;
+struct MHD_Connection;
+
+/* An audit entry on its way to the audit writer (audit.c).  The strings
+ * are the caller's and must outlive the wait. */
+struct srv_audit_item {
+    struct srv_audit_item *next;
+    ectl_time at;
+    const char *actor, *action, *subject, *request_id, *detail_json;
+    struct MHD_Connection *conn; /* suspended until done; NULL: a thread waits */
+    bool done;
+    int rc; /* once done: 0 when committed */
+};
 
 struct srv {
     const struct ectl_serve_config *cfg;
     struct srv_pool *pool;
     struct srv_jobs *jobs;
+    struct srv_audit *audit;
+    struct srv_auth_cache *auth_cache;
     char public_url[256];
     bool public_https;
     char dummy_hash[ECTL_PWHASH_MAX]; /* verified against when the user is unknown */
@@ -135,6 +151,14 @@ struct srv {
 };
 
 enum srv_via { VIA_NONE, VIA_SESSION, VIA_TOKEN };
+
+/* Where the request's deferred audit entry (srv_audit_answer) is. */
+enum srv_audit_state {
+    SRV_AUDIT_NONE,
+    SRV_AUDIT_PENDING,   /* made by the handler, to be handed to the writer */
+    SRV_AUDIT_SUSPENDED, /* with the writer; the connection is suspended */
+    SRV_AUDIT_DONE,      /* written or failed (audit.rc) */
+};
 
 #define SRV_MAX_HEADERS 8
 
@@ -156,6 +180,7 @@ struct req {
     json_t *json; /* the parsed body, when the route takes one */
     /* who is asking */
     struct ectl_store *store;
+    bool in_tx; /* inside srv_begin() */
     enum srv_via via;
     struct ectl_user user; /* strings in the arena */
     struct ectl_session session;
@@ -169,6 +194,9 @@ struct req {
     size_t n_headers;
     bool clear_cookie;        /* a stale session cookie came in */
     const char *content_type; /* NULL: JSON */
+    /* the answer's audit entry, when the handler deferred it */
+    enum srv_audit_state audit_state;
+    struct srv_audit_item audit;
 };
 
 void *srv_alloc(struct req *r, size_t n);
@@ -208,11 +236,43 @@ bool srv_body_bool(struct req *r, const char *field, bool dflt);
 bool srv_schema_check(const struct srv_schema *s, const json_t *v, const char *path, char *msg,
                       size_t cap);
 
-/* Audit: appends one entry for this request; false (and logs) on failure. */
+/* ---- audit (audit.c) ------------------------------------------------------ */
+
+/* Appends one entry for this request and returns once it is committed;
+ * false (and logs) on failure.  Inside srv_begin() it joins the request's
+ * transaction, else it goes through the audit writer. */
 bool srv_audit(struct req *r, const char *action, const char *subject, json_t *detail);
-/* The same from outside a request (the background jobs). */
+/* The same for an entry that must be on disk before the answer, and need
+ * not be before the handler returns: the handler answers as if it were
+ * written; on_request suspends the connection until the writer has
+ * committed it, then sends that answer, or a 500 if the entry failed.
+ * false (and logs) when the entry cannot even be made. */
+bool srv_audit_answer(struct req *r, const char *action, const char *subject, json_t *detail);
+/* The same as srv_audit from outside a request (the background jobs),
+ * appended on the caller's own connection. */
 bool srv_audit_raw(struct ectl_store *s, ectl_time at, const char *actor, const char *action,
                    const char *subject, const char *request_id, json_t *detail);
+
+/* The writer thread and its connection. */
+int srv_audit_start(struct srv *s, struct ectl_error *err);
+/* Block until it is committed (or failed); true when committed. */
+bool srv_audit_write(struct srv *s, struct srv_audit_item *it);
+/* Suspend conn and queue it (called from the access handler); the writer
+ * resumes conn when done.  false, with nothing done, once quiesced. */
+bool srv_audit_submit(struct srv *s, struct srv_audit_item *it, struct MHD_Connection *conn);
+/* A resumed request has been answered (or has ended). */
+void srv_audit_answered(struct srv *s);
+/* No more suspending; wait (bounded) until every suspended request is
+ * answered.  Before MHD_stop_daemon(). */
+void srv_audit_quiesce(struct srv *s);
+/* Write what is queued, end the thread, close its connection. */
+void srv_audit_stop(struct srv *s);
+
+/* A transaction on the request's connection: srv_audit() inside it joins
+ * it, so that a change and its entry commit together. */
+int srv_begin(struct req *r, struct ectl_error *err);
+int srv_commit(struct req *r, struct ectl_error *err);
+void srv_rollback(struct req *r);
 
 /* ---- store pool --------------------------------------------------------- */
 
@@ -239,6 +299,14 @@ void srv_clear_session_cookie(struct req *r);
 json_t *srv_user_json(const struct ectl_user *u);
 /* Copy a store user into the arena and release the original. */
 void srv_user_keep(struct req *r, struct ectl_user *dst, struct ectl_user *src);
+
+/* The bearer-token cache (token hash -> user, a few seconds).  init: 0,
+ * or -1 when out of memory (the server then runs without it).  forget:
+ * after anything that may refuse a token that worked (a token revoked, a
+ * user disabled, a password set), so that this server refuses it at once. */
+int srv_auth_cache_init(struct srv *s);
+void srv_auth_cache_free(struct srv *s);
+void srv_auth_forget(struct srv *s);
 
 /* Failed sign-in throttling: 0 when under the limits, else seconds to wait. */
 int64_t srv_throttle_wait(struct req *r, const char *user_key, const char *addr_key);

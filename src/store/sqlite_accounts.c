@@ -61,7 +61,7 @@ int ectl__sq_user_add(struct ectl_store *s, const char *name, const char *email,
     else if (!rc)
         *id = sqlite3_last_insert_rowid(q->db);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -94,7 +94,7 @@ int ectl__sq_user_get(struct ectl_store *s, enum ectl__user_key key, int64_t id,
     else
         rc = ectl__sq_fail(q, rc, "reading user", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -115,7 +115,7 @@ int ectl__sq_user_set_password(struct ectl_store *s, int64_t id, const char *pas
     if (!rc && sqlite3_changes(q->db) == 0)
         rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -162,7 +162,7 @@ int ectl__sq_user_list(struct ectl_store *s, int (*fn)(void *, const struct ectl
     }
     rc = rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, "listing users", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -191,7 +191,7 @@ int ectl__sq_session_add(struct ectl_store *s, const uint8_t token_hash[32],
     if (!rc)
         *id = sqlite3_last_insert_rowid(q->db);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -226,7 +226,7 @@ int ectl__sq_session_get(struct ectl_store *s, const uint8_t token_hash[32],
         rc = ectl__sq_fail(q, rc, "reading session", err);
     }
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -278,7 +278,7 @@ int ectl__sq_reset_add(struct ectl_store *s, const uint8_t token_hash[32], int64
     }
     rc = ectl__sq_done(q, st, "adding reset token", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -314,7 +314,7 @@ int ectl__sq_reset_consume(struct ectl_store *s, const uint8_t token_hash[32], e
         rc = ectl__sq_run(q, "DELETE FROM reset_tokens WHERE user_id = ?1", 1, &uid, NULL,
                           "dropping other reset tokens", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     if ((rc = ectl__sq_tx_end(q, rc, err)))
         return rc;
     if (!found || now >= expires)
@@ -358,7 +358,7 @@ int ectl__sq_token_add(struct ectl_store *s, const uint8_t token_hash[32], int64
     if (!rc)
         *id = sqlite3_last_insert_rowid(q->db);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -384,7 +384,7 @@ int ectl__sq_token_get(struct ectl_store *s, const uint8_t token_hash[32],
     else
         rc = ectl__sq_fail(q, rc, "reading API token", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -428,7 +428,7 @@ int ectl__sq_token_list(struct ectl_store *s, int64_t user_id,
     }
     rc = rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, "listing API tokens", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -448,7 +448,7 @@ int ectl__sq_failure_add(struct ectl_store *s, const char *key, ectl_time now,
     }
     rc = ectl__sq_done(q, st, "recording failed sign-in", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -475,7 +475,7 @@ int ectl__sq_failure_count(struct ectl_store *s, const char *key, ectl_time sinc
     *latest = sqlite3_column_int64(st, 1);
     rc = 0;
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -492,6 +492,6 @@ int ectl__sq_failure_clear(struct ectl_store *s, const char *key, struct ectl_er
     }
     rc = ectl__sq_done(q, st, "clearing failed sign-ins", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }

@@ -4,8 +4,10 @@
  * (users, sessions, tokens, sign-in failures) and sqlite_records.c (checks
  * and the audit log).  Internal.
  *
- * Every database call has one shape: prepare, bind, step, and finalize at
- * a single out: label, whatever happened.
+ * Every database call has one shape: prepare, bind, step, and release at
+ * a single out: label, whatever happened.  Statements are prepared once
+ * per connection and kept (see ectl__sq_prepare): "release" resets them
+ * for the next call rather than finalizing them.
  */
 #ifndef ECTL_STORE_SQLITE_INT_H
 #define ECTL_STORE_SQLITE_INT_H
@@ -14,11 +16,37 @@
 
 #include "store_int.h"
 
+/* The statement cache: open addressing on a hash of the SQL text.  The
+ * queries are a fixed set of string constants (a few dozen), so the table
+ * never needs to evict; a full table, or a statement already in use on
+ * this connection (a walk whose callback runs the same query), gets a
+ * statement of its own that release() finalizes. */
+#define ECTL__SQ_CACHE 128 /* slots, a power of two */
+
+struct ectl__sq_slot {
+    const char *sql; /* sqlite3_sql(st): owned by the statement */
+    sqlite3_stmt *st;
+    bool busy; /* handed out and not yet released */
+};
+
+struct ectl__sq_wlock;
+
 struct ectl_sq {
     struct ectl_store base;
     sqlite3 *db;
     bool user_tx; /* inside ectl_store_begin() */
     int version;  /* schema version after open */
+    struct ectl__sq_slot cache[ECTL__SQ_CACHE];
+    struct ectl__sq_wlock *wlock; /* shared by this process's connections to the file */
+    bool wlock_held;
+    /* The head of the audit chain as this connection's last append left
+     * it, inside ectl_store_begin() only: while the transaction holds the
+     * write lock nobody else can append, so the next append of a batch
+     * chains to it without reading it back.  Forgotten at commit,
+     * rollback and on any failed append. */
+    bool head_known;
+    int64_t head_seq;
+    uint8_t head_hash[32];
 };
 
 #define SQ(s) ((struct ectl_sq *)(s))
@@ -27,7 +55,15 @@ struct ectl_sq {
  * UNIQUE/PRIMARY KEY -> ECTL_EEXISTS, FOREIGN KEY -> ECTL_ENOENT, CHECK ->
  * ECTL_EINVAL, NOMEM -> ECTL_ENOMEM, anything else ECTL_ESTORE. */
 int ectl__sq_fail(struct ectl_sq *q, int rc, const char *what, struct ectl_error *err);
+/* A statement for sql, ready to bind: the connection's cached one (reset,
+ * no bindings), prepared with SQLITE_PREPARE_PERSISTENT on first use.
+ * Give it back with ectl__sq_release(), never sqlite3_finalize(). */
 int ectl__sq_prepare(struct ectl_sq *q, const char *sql, sqlite3_stmt **st, struct ectl_error *err);
+/* Reset a statement from ectl__sq_prepare() and clear its bindings (so no
+ * pointer to the caller's memory stays bound); one that is not cached is
+ * finalized.  NULL does nothing.  A SELECT must be released before its
+ * read transaction ends: an un-reset statement keeps its snapshot. */
+void ectl__sq_release(struct ectl_sq *q, sqlite3_stmt *st);
 /* Step a statement that returns no rows. */
 int ectl__sq_done(struct ectl_sq *q, sqlite3_stmt *st, const char *what, struct ectl_error *err);
 /* Prepare, bind n integers as ?1..?n, step to the end, finalize; *changes
@@ -44,7 +80,16 @@ void ectl__sq_blob32(sqlite3_stmt *st, int col, uint8_t out[32]);
 
 /* A write that spans statements: BEGIN IMMEDIATE (or a savepoint inside the
  * caller's transaction); end() commits when rc is 0, else rolls back, and
- * returns rc or the commit's own failure. */
+ * returns rc or the commit's own failure.
+ *
+ * Every write of this process takes the file's writer mutex first (held
+ * from BEGIN to COMMIT or ROLLBACK, or around one autocommit write in
+ * ectl__sq_done), so the connections of one process queue on a mutex and
+ * are woken the moment the writer before them is done, instead of polling
+ * in SQLite's busy handler, which sleeps up to 100 ms between tries.
+ * busy_timeout still covers other processes (the CLI).  Hence: a thread
+ * inside a transaction must not write through another connection to the
+ * same file; it would wait for itself (and fail after the busy timeout). */
 int ectl__sq_tx_begin(struct ectl_sq *q, struct ectl_error *err);
 int ectl__sq_tx_end(struct ectl_sq *q, int rc, struct ectl_error *err);
 

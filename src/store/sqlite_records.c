@@ -54,7 +54,7 @@ int ectl__sq_check_add(struct ectl_store *s, int64_t user_id, ectl_time now, con
     if (!rc)
         *id = sqlite3_last_insert_rowid(q->db);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -78,7 +78,7 @@ int ectl__sq_check_get(struct ectl_store *s, int64_t id, struct ectl_check_row *
     else
         rc = ectl__sq_fail(q, rc, "reading check", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -111,7 +111,7 @@ int ectl__sq_check_list(struct ectl_store *s, int64_t before_id, size_t limit,
     }
     rc = rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, "listing checks", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -156,7 +156,7 @@ static int read_head(struct ectl_sq *q, int64_t *seq, uint8_t hash[32], struct e
         rc = rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, "reading the audit head", err);
     }
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -181,7 +181,7 @@ static int insert_entry(struct ectl_sq *q, const struct ectl_audit_entry *e, str
     }
     rc = ectl__sq_done(q, st, "appending to the audit log", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -193,16 +193,29 @@ int ectl__sq_audit_append(struct ectl_store *s, struct ectl_audit_entry *e, stru
 {
     struct ectl_sq *q = SQ(s);
     int64_t head = 0;
+    bool known = q->user_tx && q->head_known;
+    q->head_known = false; /* until this append has succeeded */
     int rc = ectl__sq_tx_begin(q, err);
     if (rc)
         return rc;
-    rc = read_head(q, &head, e->prev_hash, err);
+    if (known) {
+        head = q->head_seq;
+        memcpy(e->prev_hash, q->head_hash, 32);
+    } else {
+        rc = read_head(q, &head, e->prev_hash, err);
+    }
     if (!rc) {
         e->seq = head + 1;
         ectl__audit_hash(e, e->hash);
         rc = insert_entry(q, e, err);
     }
-    return ectl__sq_tx_end(q, rc, err);
+    rc = ectl__sq_tx_end(q, rc, err);
+    if (!rc && q->user_tx) {
+        q->head_known = true;
+        q->head_seq = e->seq;
+        memcpy(q->head_hash, e->hash, 32);
+    }
+    return rc;
 }
 
 int ectl__sq_audit_list(struct ectl_store *s, const struct ectl_audit_filter *f,
@@ -243,7 +256,7 @@ int ectl__sq_audit_list(struct ectl_store *s, const struct ectl_audit_filter *f,
     }
     rc = rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, "listing the audit log", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -268,6 +281,6 @@ int ectl__sq_audit_scan(struct ectl_store *s, int (*fn)(void *, const struct ect
     }
     rc = rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, "reading the audit log", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }

@@ -10,8 +10,10 @@
  *                      WAL mode NORMAL may lose the last commits on power
  *                      loss, and the audit log and shipment checks are
  *                      records the law makes us keep, which store.h
- *                      promises are durable on return.  Our write rate is
- *                      a few per request, so one fsync per commit is cheap;
+ *                      promises are durable on return.  One fsync per
+ *                      commit bounds the commits per second, so the server
+ *                      commits the audit entries of concurrent requests
+ *                      together (server/audit.c) rather than sync less;
  *   foreign_keys=ON    SQLite leaves them off by default;
  *   busy_timeout       concurrent writers (other connections, other
  *                      processes) wait for the lock instead of failing;
@@ -19,9 +21,16 @@
  *                      IMMEDIATE, so none can deadlock upgrading a read;
  *   DEFENSIVE, trusted_schema=OFF  no writable_schema tricks or functions
  *                      smuggled in through the schema.
+ *
+ * Per connection, every statement is prepared once and kept
+ * (ectl__sq_prepare); per process and database file, one writer mutex
+ * queues the writers (see sqlite_int.h), so that they never sleep in the
+ * busy handler waiting for each other.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,15 +68,105 @@ int ectl__sq_fail(struct ectl_sq *q, int rc, const char *what, struct ectl_error
     return ectl_error_set(err, code, "%s: %s", what, msg);
 }
 
+/* FNV-1a: the keys are a few dozen short constant strings. */
+static size_t sql_hash(const char *sql)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h & (ECTL__SQ_CACHE - 1);
+}
+
 int ectl__sq_prepare(struct ectl_sq *q, const char *sql, sqlite3_stmt **st, struct ectl_error *err)
 {
-    int rc = sqlite3_prepare_v2(q->db, sql, -1, st, NULL);
-    return rc == SQLITE_OK ? 0 : ectl__sq_fail(q, rc, "preparing a query", err);
+    struct ectl__sq_slot *free_slot = NULL;
+    size_t h = sql_hash(sql);
+    int rc;
+    *st = NULL;
+    for (size_t i = 0; i < ECTL__SQ_CACHE; i++) {
+        struct ectl__sq_slot *slot = &q->cache[(h + i) & (ECTL__SQ_CACHE - 1)];
+        if (!slot->st) {
+            free_slot = slot;
+            break;
+        }
+        if (slot->sql == sql || !strcmp(slot->sql, sql)) {
+            if (slot->busy)
+                break; /* in use further up the stack: one of its own */
+            slot->busy = true;
+            *st = slot->st;
+            return 0;
+        }
+    }
+    rc = sqlite3_prepare_v3(q->db, sql, -1, free_slot ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
+    if (rc != SQLITE_OK) {
+        *st = NULL;
+        return ectl__sq_fail(q, rc, "preparing a query", err);
+    }
+    /* sql is one statement (anything after a ';' is not run); an empty
+     * one prepares to NULL and is not kept. */
+    if (free_slot && *st) {
+        free_slot->st = *st;
+        free_slot->sql = sqlite3_sql(*st);
+        free_slot->busy = true;
+    }
+    return 0;
 }
+
+static struct ectl__sq_slot *find_slot(struct ectl_sq *q, sqlite3_stmt *st)
+{
+    const char *sql = sqlite3_sql(st);
+    if (!sql)
+        return NULL;
+    size_t h = sql_hash(sql);
+    for (size_t i = 0; i < ECTL__SQ_CACHE; i++) {
+        struct ectl__sq_slot *slot = &q->cache[(h + i) & (ECTL__SQ_CACHE - 1)];
+        if (!slot->st)
+            return NULL;
+        if (slot->st == st)
+            return slot;
+    }
+    return NULL;
+}
+
+void ectl__sq_release(struct ectl_sq *q, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    struct ectl__sq_slot *slot = find_slot(q, st);
+    if (!slot) {
+        sqlite3_finalize(st);
+        return;
+    }
+    /* reset() repeats the last step's error, which the caller has had. */
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    slot->busy = false;
+}
+
+/* Before sqlite3_close(), which refuses while statements exist. */
+static void cache_clear(struct ectl_sq *q)
+{
+    for (size_t i = 0; i < ECTL__SQ_CACHE; i++) {
+        sqlite3_finalize(q->cache[i].st);
+        q->cache[i] = (struct ectl__sq_slot){0};
+    }
+}
+
+static int wlock_take(struct ectl_sq *q, struct ectl_error *err);
+static void wlock_drop(struct ectl_sq *q);
 
 int ectl__sq_done(struct ectl_sq *q, sqlite3_stmt *st, const char *what, struct ectl_error *err)
 {
-    int rc = sqlite3_step(st);
+    /* A write outside a transaction is one of its own: it takes the write
+     * lock for the step, so it queues on the writer mutex like the rest.
+     * (BEGIN, COMMIT and the like count as read-only.) */
+    bool lock = !q->wlock_held && !sqlite3_stmt_readonly(st);
+    int rc;
+    if (lock && (rc = wlock_take(q, err)))
+        return rc;
+    rc = sqlite3_step(st);
+    if (lock)
+        wlock_drop(q);
     return rc == SQLITE_DONE ? 0 : ectl__sq_fail(q, rc, what, err);
 }
 
@@ -92,7 +191,7 @@ int ectl__sq_run(struct ectl_sq *q, const char *sql, int n, const int64_t *args,
     if (!rc && changes)
         *changes = sqlite3_changes(q->db);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -117,26 +216,140 @@ static int exec(struct ectl_sq *q, const char *sql, const char *what, struct ect
     return rc == SQLITE_OK ? 0 : ectl__sq_fail(q, rc, what, err);
 }
 
+/* One statement without rows (BEGIN, COMMIT, ...) through the cache:
+ * sqlite3_exec() would prepare it again on every transaction. */
+static int exec1(struct ectl_sq *q, const char *sql, const char *what, struct ectl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ectl__sq_prepare(q, sql, &st, err);
+    if (!rc)
+        rc = ectl__sq_done(q, st, what, err);
+    ectl__sq_release(q, st);
+    return rc;
+}
+
+/* ---- the writer mutex ---------------------------------------------------- */
+
+/* One per database file (device and inode, so that two spellings of a
+ * path share it) among the open connections of this process. */
+struct ectl__sq_wlock {
+    struct ectl__sq_wlock *next;
+    dev_t dev;
+    ino_t ino;
+    unsigned refs;
+    pthread_mutex_t mu;
+};
+
+static pthread_mutex_t wlocks_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct ectl__sq_wlock *wlocks;
+
+static int wlock_attach(struct ectl_sq *q, const char *path, struct ectl_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return ectl_error_set(err, ECTL_EIO, "cannot stat '%s': %s", path, strerror(errno));
+    pthread_mutex_lock(&wlocks_mu);
+    struct ectl__sq_wlock *w = wlocks;
+    while (w && !(w->dev == sb.st_dev && w->ino == sb.st_ino))
+        w = w->next;
+    if (!w && (w = calloc(1, sizeof *w))) {
+        w->dev = sb.st_dev;
+        w->ino = sb.st_ino;
+        pthread_mutex_init(&w->mu, NULL);
+        w->next = wlocks;
+        wlocks = w;
+    }
+    if (w)
+        w->refs++;
+    pthread_mutex_unlock(&wlocks_mu);
+    q->wlock = w;
+    return w ? 0 : ectl_error_set(err, ECTL_ENOMEM, "out of memory");
+}
+
+static void wlock_detach(struct ectl_sq *q)
+{
+    struct ectl__sq_wlock *w = q->wlock;
+    if (!w)
+        return;
+    pthread_mutex_lock(&wlocks_mu);
+    if (--w->refs == 0) {
+        struct ectl__sq_wlock **pp = &wlocks;
+        while (*pp != w)
+            pp = &(*pp)->next;
+        *pp = w->next;
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+    }
+    pthread_mutex_unlock(&wlocks_mu);
+    q->wlock = NULL;
+}
+
+/* Waits at most as long as SQLite's busy handler would, and fails the
+ * same way ("database is locked") after that. */
+static int wlock_take(struct ectl_sq *q, struct ectl_error *err)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+    until.tv_nsec += (long)(BUSY_TIMEOUT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    int rc = pthread_mutex_timedlock(&q->wlock->mu, &until);
+    if (rc)
+        return ectl_error_set(err, ECTL_ESTORE, "taking the write lock: %s",
+                              rc == ETIMEDOUT ? "database is locked" : strerror(rc));
+    q->wlock_held = true;
+    return 0;
+}
+
+static void wlock_drop(struct ectl_sq *q)
+{
+    if (q->wlock_held) {
+        q->wlock_held = false;
+        pthread_mutex_unlock(&q->wlock->mu);
+    }
+}
+
 /* ---- transactions ------------------------------------------------------- */
+
+/* BEGIN IMMEDIATE under the writer mutex; on failure neither is held. */
+static int begin_immediate(struct ectl_sq *q, struct ectl_error *err)
+{
+    int rc = wlock_take(q, err);
+    if (rc)
+        return rc;
+    if ((rc = exec1(q, "BEGIN IMMEDIATE", "starting a transaction", err)))
+        wlock_drop(q);
+    return rc;
+}
 
 int ectl__sq_tx_begin(struct ectl_sq *q, struct ectl_error *err)
 {
-    return exec(q, q->user_tx ? "SAVEPOINT ectl_op" : "BEGIN IMMEDIATE", "starting a transaction",
-                err);
+    if (q->user_tx)
+        return exec1(q, "SAVEPOINT ectl_op", "starting a transaction", err);
+    return begin_immediate(q, err);
 }
 
 int ectl__sq_tx_end(struct ectl_sq *q, int rc, struct ectl_error *err)
 {
     if (!rc) {
-        rc = exec(q, q->user_tx ? "RELEASE ectl_op" : "COMMIT", "committing", err);
-        if (!rc)
+        rc = exec1(q, q->user_tx ? "RELEASE ectl_op" : "COMMIT", "committing", err);
+        if (!rc) {
+            if (!q->user_tx)
+                wlock_drop(q);
             return 0;
+        }
     }
     /* Errors here are ignored: rc already says what went wrong first. */
-    if (q->user_tx)
+    if (q->user_tx) {
         sqlite3_exec(q->db, "ROLLBACK TO ectl_op; RELEASE ectl_op", NULL, NULL, NULL);
-    else if (!sqlite3_get_autocommit(q->db))
-        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    } else {
+        if (!sqlite3_get_autocommit(q->db))
+            sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        wlock_drop(q);
+    }
     return rc;
 }
 
@@ -146,8 +359,9 @@ static int sq_begin(struct ectl_store *s, struct ectl_error *err)
     ectl_error_clear(err);
     if (q->user_tx)
         return ectl_error_set(err, ECTL_EINVAL, "a transaction is already open");
-    int rc = exec(q, "BEGIN IMMEDIATE", "starting a transaction", err);
+    int rc = begin_immediate(q, err);
     q->user_tx = rc == 0;
+    q->head_known = false;
     return rc;
 }
 
@@ -156,7 +370,10 @@ static void sq_rollback(struct ectl_store *s)
     struct ectl_sq *q = SQ(s);
     if (q->user_tx && !sqlite3_get_autocommit(q->db))
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    if (q->user_tx)
+        wlock_drop(q);
     q->user_tx = false;
+    q->head_known = false;
 }
 
 static int sq_commit(struct ectl_store *s, struct ectl_error *err)
@@ -165,7 +382,7 @@ static int sq_commit(struct ectl_store *s, struct ectl_error *err)
     ectl_error_clear(err);
     if (!q->user_tx)
         return ectl_error_set(err, ECTL_EINVAL, "no transaction is open");
-    int rc = exec(q, "COMMIT", "committing", err);
+    int rc = exec1(q, "COMMIT", "committing", err);
     sq_rollback(s); /* after a failed COMMIT the transaction is still open */
     return rc;
 }
@@ -219,7 +436,7 @@ static int read_version(struct ectl_sq *q, int *version, struct ectl_error *err)
     rc = 0;
     if (sqlite3_column_int(st, 0) == 0)
         goto out;
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     st = NULL;
     if ((rc = ectl__sq_prepare(q, "SELECT coalesce(max(version), 0) FROM schema_migrations", &st,
                                err)))
@@ -231,7 +448,7 @@ static int read_version(struct ectl_sq *q, int *version, struct ectl_error *err)
     *version = sqlite3_column_int(st, 0);
     rc = 0;
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -261,7 +478,7 @@ static int record_migration(struct ectl_sq *q, int version, const char *name,
     }
     rc = ectl__sq_done(q, st, "recording a migration", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -330,7 +547,7 @@ static int configure(struct ectl_sq *q, struct ectl_error *err)
     /* After journal_mode: synchronous is per connection and per mode. */
     rc = exec(q, "PRAGMA synchronous = FULL", "configuring the connection", err);
 out:
-    sqlite3_finalize(st);
+    ectl__sq_release(q, st);
     return rc;
 }
 
@@ -338,7 +555,9 @@ static void sq_close(struct ectl_store *s)
 {
     struct ectl_sq *q = SQ(s);
     sq_rollback(s);
+    cache_clear(q);
     sqlite3_close(q->db);
+    wlock_detach(q);
     free(q);
 }
 
@@ -403,14 +622,17 @@ int ectl__store_sqlite_open(const char *path, unsigned flags, struct ectl_store 
         rc = ectl__sq_fail(q, rc, path, err);
         goto fail;
     }
-    if ((rc = configure(q, err)) || (rc = migrate(q, flags, err))) {
+    if ((rc = wlock_attach(q, path, err)) || (rc = configure(q, err)) ||
+        (rc = migrate(q, flags, err))) {
         ectl_error_prefix(err, path);
         goto fail;
     }
     *out = &q->base;
     return 0;
 fail:
+    cache_clear(q);
     sqlite3_close(q->db);
+    wlock_detach(q);
     free(q);
     return rc;
 }

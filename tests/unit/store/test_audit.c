@@ -232,6 +232,46 @@ static void test_concurrent_appenders(void **state)
     ectl_store_close(s);
 }
 
+/* ---- batches: many appends in one transaction ---------------------------- */
+
+static void test_batches(void **state)
+{
+    (void)state;
+    struct ectl_store *a = open_new(), *b = open_again();
+    struct ectl_error err;
+    int64_t seq = 0;
+    OK(ectl_store_begin(a, &err));
+    for (int i = 0; i < 5; i++)
+        OK(ectl_store_audit_append(a, 10 + i, "alice", "determine", "", "r", "{}", &seq, &err));
+    assert_int_equal(seq, 5);
+    OK(ectl_store_commit(a, &err));
+    /* Another connection appends between two batches of the first: the
+     * next batch must chain to that entry, not to its own last one. */
+    OK(ectl_store_audit_append(b, 20, "bob", "screen", "", "r", "{}", &seq, &err));
+    assert_int_equal(seq, 6);
+    OK(ectl_store_begin(a, &err));
+    OK(ectl_store_audit_append(a, 21, "alice", "determine", "", "r", "{}", &seq, &err));
+    assert_int_equal(seq, 7);
+    OK(ectl_store_commit(a, &err));
+    /* A batch rolled back leaves no trace, and no head to chain to. */
+    OK(ectl_store_begin(a, &err));
+    OK(ectl_store_audit_append(a, 22, "alice", "determine", "", "r", "{}", &seq, &err));
+    OK(ectl_store_audit_append(a, 23, "alice", "determine", "", "r", "{}", &seq, &err));
+    assert_int_equal(seq, 9);
+    ectl_store_rollback(a);
+    OK(ectl_store_audit_append(b, 24, "bob", "screen", "", "r", "{}", &seq, &err));
+    assert_int_equal(seq, 8);
+    OK(ectl_store_begin(a, &err));
+    /* A refused append in the middle of a batch changes nothing either. */
+    FAILS(ectl_store_audit_append(a, 25, "", "determine", "", "r", "{}", &seq, &err), ECTL_EINVAL);
+    OK(ectl_store_audit_append(a, 26, "alice", "determine", "", "r", "{}", &seq, &err));
+    assert_int_equal(seq, 9);
+    OK(ectl_store_commit(a, &err));
+    verify_intact(a, 9);
+    ectl_store_close(b);
+    ectl_store_close(a);
+}
+
 /* ---- tampering ---------------------------------------------------------- */
 
 static const char DROP_GUARDS[] = "DROP TRIGGER audit_log_no_update;"
@@ -330,6 +370,7 @@ int main(void)
         cmocka_unit_test_teardown(test_append_and_hash, teardown),
         cmocka_unit_test_teardown(test_list_filters, teardown),
         cmocka_unit_test_teardown(test_concurrent_appenders, teardown),
+        cmocka_unit_test_teardown(test_batches, teardown),
         cmocka_unit_test_teardown(test_guards, teardown),
         cmocka_unit_test_teardown(test_altered_row, teardown),
         cmocka_unit_test_teardown(test_deleted_row, teardown),
