@@ -38,6 +38,7 @@ struct cli_opts {
     const char *data;
     ectl_date date; /* today unless --date */
     bool json;
+    const char *db; /* --db, NULL for the default */
 };
 #define CLI_OPT_REGIME {"regime", required_argument, NULL, 'r'}
 #define CLI_OPT_DATE {"date", required_argument, NULL, 'd'}

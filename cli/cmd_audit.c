@@ -47,20 +47,15 @@ static int audit_verify(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_OPT_JSON, CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
     struct cli_opts o;
-    const char *db = NULL;
     int c, rc;
     cli_opts_init(&o);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if ((rc = cli_common_option(c, "audit", usage_text, argv, &o)) == CLI_OPT_DONE)
-            continue;
-        if (rc != CLI_OPT_OTHER)
-            return rc;
-        db = optarg;
-    }
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if ((rc = cli_common_option(c, "audit", usage_text, argv, &o)) != CLI_OPT_DONE)
+            return rc == CLI_OPT_OTHER ? cli_usage_error("audit", "unexpected option") : rc;
     if (optind < argc)
         return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
     struct ectl_store *s;
-    if ((rc = cli_store_open(db, 0, &s)))
+    if ((rc = cli_store_open(o.db, 0, &s)))
         return rc;
     struct ectl_error err;
     struct ectl_audit_entry head = {0};
@@ -152,7 +147,6 @@ static int audit_list(int argc, char **argv)
                                          CLI_OPT_END};
     struct cli_opts o;
     struct ectl_audit_filter f = {.limit = 50};
-    const char *db = NULL;
     long long n;
     int c, rc;
     cli_opts_init(&o);
@@ -175,17 +169,15 @@ static int audit_list(int argc, char **argv)
         case OPT_ACTOR:
             f.actor = optarg;
             break;
-        case OPT_ACTION:
+        default: /* OPT_ACTION */
             f.action = optarg;
             break;
-        default:
-            db = optarg;
         }
     }
     if (optind < argc)
         return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
     struct ectl_store *s;
-    if ((rc = cli_store_open(db, 0, &s)))
+    if ((rc = cli_store_open(o.db, 0, &s)))
         return rc;
     struct ectl_error err;
     struct listing l = {.json = o.json, .entries = json_array()};

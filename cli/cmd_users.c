@@ -214,22 +214,23 @@ static int users_add(int argc, char **argv)
                                          CLI_OPT_HELP,
                                          CLI_OPT_END};
     struct cli_opts o;
-    const char *db = NULL, *role_s = NULL, *email = NULL;
+    const char *role_s = NULL, *email = NULL;
     bool from_stdin = false;
     int c, rc;
     cli_opts_init(&o);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) != CLI_OPT_OTHER)
+        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) == CLI_OPT_DONE)
+            continue;
+        if (rc != CLI_OPT_OTHER)
             return rc;
         if (c == OPT_ROLE)
             role_s = optarg;
         else if (c == OPT_EMAIL)
             email = optarg;
-        else if (c == OPT_PWSTDIN)
-            from_stdin = true;
-        else if (c == CLI_OPT_DB_CHAR)
-            db = optarg;
+        else
+            from_stdin = true; /* OPT_PWSTDIN */
     }
+    const char *db = o.db;
     if (optind + 1 != argc)
         return cli_usage_error("users", "users add takes exactly one NAME");
     const char *name = argv[optind];
@@ -310,16 +311,12 @@ static int users_list(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_OPT_JSON, CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
     struct cli_opts o;
-    const char *db = NULL;
     int c, rc;
     cli_opts_init(&o);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) == CLI_OPT_DONE)
-            continue;
-        if (rc != CLI_OPT_OTHER)
-            return rc;
-        db = optarg;
-    }
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) != CLI_OPT_DONE)
+            return rc == CLI_OPT_OTHER ? cli_usage_error("users", "unexpected option") : rc;
+    const char *db = o.db;
     if (optind < argc)
         return cli_usage_error("users", "unexpected argument '%s'", argv[optind]);
     struct ectl_store *s;
@@ -366,16 +363,12 @@ static int users_set_disabled(int argc, char **argv, bool disabled)
 {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
     struct cli_opts o;
-    const char *db = NULL;
     int c, rc;
     cli_opts_init(&o);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) == CLI_OPT_DONE)
-            continue;
-        if (rc != CLI_OPT_OTHER)
-            return rc;
-        db = optarg;
-    }
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) != CLI_OPT_DONE)
+            return rc == CLI_OPT_OTHER ? cli_usage_error("users", "unexpected option") : rc;
+    const char *db = o.db;
     if (optind + 1 != argc)
         return cli_usage_error("users", "users %s takes exactly one NAME", argv[0]);
     const char *name = argv[optind];

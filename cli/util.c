@@ -39,6 +39,7 @@ void cli_opts_init(struct cli_opts *o)
     o->data = NULL;
     o->date = ectl_date_today();
     o->json = false;
+    o->db = NULL;
     optind = 1;
     opterr = 0;
 }
@@ -57,6 +58,9 @@ int cli_common_option(int c, const char *cmd, const char *usage, char **argv,
         return CLI_OPT_DONE;
     case 'D':
         o->data = optarg;
+        return CLI_OPT_DONE;
+    case CLI_OPT_DB_CHAR:
+        o->db = optarg;
         return CLI_OPT_DONE;
     case 'h':
         fputs(usage, stdout);
