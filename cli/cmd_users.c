@@ -2,6 +2,7 @@
  * exportctl users add NAME --role R --email E [--password-stdin] [--db PATH]
  * exportctl users list [--json] [--db PATH]
  * exportctl users disable|enable NAME [--db PATH]
+ * exportctl users set-role NAME --role R [--db PATH]
  *
  * Every change is committed together with its audit entry (actor "cli"),
  * or not at all.  Also home to the helpers the database commands share
@@ -28,13 +29,15 @@ static const char usage_text[] =
     "                           [--password-stdin] [--db PATH]\n"
     "       exportctl users list [--json] [--db PATH]\n"
     "       exportctl users disable NAME [--db PATH]\n"
-    "       exportctl users enable NAME [--db PATH]\n\n"
+    "       exportctl users enable NAME [--db PATH]\n"
+    "       exportctl users set-role NAME --role admin|officer|viewer [--db PATH]\n\n"
     "Manages the accounts of the service.  The database (--db, default " CLI_DEFAULT_DB ")\n"
     "is created by the first 'users add', with its folder (mode 0700) and file (0600).\n\n"
     "add asks for the password twice, without echo, when standard input is a terminal;\n"
     "otherwise --password-stdin reads it from the first line of standard input.\n"
     "Passwords are 12 to 1024 bytes of UTF-8 and are stored only as Argon2id hashes.\n"
-    "disable ends the user's sessions and pending password resets at once.\n"
+    "disable ends the user's sessions and pending password resets at once; a new role\n"
+    "applies from the user's next request.\n"
     "Each change is written to the audit log with actor \"cli\".\n\n"
     "Exit status: 0 ok, 64 usage, 65 bad or duplicate input, 66 no database,\n"
     "74 database error.\n";
@@ -359,35 +362,91 @@ static int users_list(int argc, char **argv)
     return fflush(stdout) ? cli_fail(EXIT_IOERR, "cannot write to standard output") : 0;
 }
 
-static int users_set_disabled(int argc, char **argv, bool disabled)
+/* disable, enable and set-role: one user looked up by name, one change. */
+enum user_change { CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_ROLE };
+
+static bool change_is_noop(enum user_change what, enum ectl_role role, const struct ectl_user *u)
 {
-    static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
+    switch (what) {
+    case CHANGE_DISABLE:
+        return u->disabled;
+    case CHANGE_ENABLE:
+        return !u->disabled;
+    default:
+        return u->role == role;
+    }
+}
+
+static int change_apply(struct ectl_store *s, enum user_change what, enum ectl_role role,
+                        const struct ectl_user *u, struct ectl_error *err)
+{
+    char subject[32];
+    snprintf(subject, sizeof subject, "user:%lld", (long long)u->id);
+    int rc;
+    json_t *detail;
+    if (what == CHANGE_ROLE) {
+        rc = ectl_store_user_set_role(s, u->id, role, err);
+        detail = json_pack("{s:s, s:s, s:s}", "name", u->name, "role", ectl_role_name(role),
+                           "previous_role", ectl_role_name(u->role));
+    } else {
+        rc = ectl_store_user_set_disabled(s, u->id, what == CHANGE_DISABLE, err);
+        detail = json_pack("{s:s}", "name", u->name);
+    }
+    static const char *const actions[] = {"user.disable", "user.enable", "user.role"};
+    if (rc) {
+        json_decref(detail);
+        return rc;
+    }
+    return cli_audit(s, actions[what], subject, detail, err);
+}
+
+static void change_report(enum user_change what, bool unchanged, const struct ectl_user *u,
+                          enum ectl_role role)
+{
+    if (what == CHANGE_ROLE)
+        printf(unchanged ? "user %s is already %s\n" : "user %s is now %s\n", u->name,
+               ectl_role_name(role));
+    else if (unchanged)
+        printf("user %s is already %s\n", u->name, what == CHANGE_DISABLE ? "disabled" : "enabled");
+    else if (what == CHANGE_DISABLE)
+        printf("disabled user %s (its sessions are ended)\n", u->name);
+    else
+        printf("enabled user %s\n", u->name);
+}
+
+static int users_change(int argc, char **argv, enum user_change what)
+{
+    static const struct option opts[] = {
+        {"role", required_argument, NULL, OPT_ROLE}, CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
     struct cli_opts o;
+    const char *role_s = NULL;
     int c, rc;
     cli_opts_init(&o);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) != CLI_OPT_DONE)
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if ((rc = cli_common_option(c, "users", usage_text, argv, &o)) == CLI_OPT_DONE)
+            continue;
+        if (rc != CLI_OPT_OTHER || what != CHANGE_ROLE)
             return rc == CLI_OPT_OTHER ? cli_usage_error("users", "unexpected option") : rc;
-    const char *db = o.db;
+        role_s = optarg; /* OPT_ROLE */
+    }
     if (optind + 1 != argc)
         return cli_usage_error("users", "users %s takes exactly one NAME", argv[0]);
+    enum ectl_role role = ECTL_ROLE_VIEWER;
+    if (what == CHANGE_ROLE && (!role_s || ectl_role_parse(role_s, &role)))
+        return cli_usage_error("users", "--role must be admin, officer or viewer");
     const char *name = argv[optind];
     struct ectl_store *s;
-    if ((rc = cli_store_open(db, 0, &s)))
+    if ((rc = cli_store_open(o.db, 0, &s)))
         return rc;
     struct ectl_error err;
     struct ectl_user u = {0};
-    char subject[32];
     bool unchanged = false;
     if ((rc = ectl_store_begin(s, &err)) || (rc = ectl_store_user_get_by_name(s, name, &u, &err)))
         goto out;
     /* Asking twice is not a change, and is not audited as one. */
-    if ((unchanged = u.disabled == disabled))
+    if ((unchanged = change_is_noop(what, role, &u)))
         goto out;
-    snprintf(subject, sizeof subject, "user:%lld", (long long)u.id);
-    if (!(rc = ectl_store_user_set_disabled(s, u.id, disabled, &err)) &&
-        !(rc = cli_audit(s, disabled ? "user.disable" : "user.enable", subject,
-                         json_pack("{s:s}", "name", u.name), &err)))
+    if (!(rc = change_apply(s, what, role, &u, &err)))
         rc = ectl_store_commit(s, &err);
 out:
     ectl_store_rollback(s);
@@ -396,36 +455,36 @@ out:
         rc = cli_fail(EXIT_DATAERR, "%s", err.msg);
     else if (rc)
         rc = cli_store_fail(&err);
-    else if (unchanged)
-        printf("user %s is already %s\n", u.name, disabled ? "disabled" : "enabled");
-    else if (disabled)
-        printf("disabled user %s (its sessions are ended)\n", u.name);
     else
-        printf("enabled user %s\n", u.name);
+        change_report(what, unchanged, &u, role);
     ectl_user_release(&u);
     return rc;
 }
 
 static int users_disable(int argc, char **argv)
 {
-    return users_set_disabled(argc, argv, true);
+    return users_change(argc, argv, CHANGE_DISABLE);
 }
 
 static int users_enable(int argc, char **argv)
 {
-    return users_set_disabled(argc, argv, false);
+    return users_change(argc, argv, CHANGE_ENABLE);
+}
+
+static int users_set_role(int argc, char **argv)
+{
+    return users_change(argc, argv, CHANGE_ROLE);
 }
 
 int cmd_users(int argc, char **argv)
 {
     static const struct cli_cmd subs[] = {
-        {"add", users_add, NULL},
-        {"list", users_list, NULL},
-        {"disable", users_disable, NULL},
-        {"enable", users_enable, NULL},
+        {"add", users_add, NULL},           {"list", users_list, NULL},
+        {"disable", users_disable, NULL},   {"enable", users_enable, NULL},
+        {"set-role", users_set_role, NULL},
     };
     if (argc < 2)
-        return cli_usage_error("users", "which: add, list, disable or enable?");
+        return cli_usage_error("users", "which: add, list, disable, enable or set-role?");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_text, stdout);
         return 0;
@@ -433,5 +492,6 @@ int cmd_users(int argc, char **argv)
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (!strcmp(argv[1], subs[i].name))
             return subs[i].run(argc - 1, argv + 1);
-    return cli_usage_error("users", "'%s' is not one of add, list, disable, enable", argv[1]);
+    return cli_usage_error("users", "'%s' is not one of add, list, disable, enable, set-role",
+                           argv[1]);
 }

@@ -2,9 +2,10 @@
  * Users (admin): GET /api/v1/users, POST /api/v1/users,
  * PATCH /api/v1/users/{id}.
  *
- * The store has no role change yet, so a PATCH disables or enables a user
- * or sets their password; either ends the user's sessions, since whoever
- * held them may be the reason for the change.
+ * A PATCH disables or enables a user, changes their role or sets their
+ * password. Disabling and a new password end the user's sessions, since
+ * whoever held them may be the reason for the change; a new role does not
+ * need to, as the role is read afresh on every request.
  */
 #include <ctype.h>
 #include <string.h>
@@ -100,12 +101,20 @@ int h_user_update(struct req *r)
 {
     const json_t *disabled = json_object_get(r->json, "disabled");
     const char *password = srv_body_str(r, "password");
+    const char *role_name = srv_body_str(r, "role");
+    enum ectl_role role = ECTL_ROLE_VIEWER;
     struct ectl_error err = {0};
     struct ectl_store *st = srv_store(r);
-    if (!disabled && !password)
-        return srv_error(r, 400, "invalid_request", "give disabled, password or both");
+    if (!disabled && !password && !role_name)
+        return srv_error(r, 400, "invalid_request", "give disabled, role, password or a mix");
+    if (role_name && ectl_role_parse(role_name, &role))
+        return srv_error(r, 400, "invalid_request", "role: expected viewer, officer or admin");
+    /* Refusing both keeps at least one admin able to sign in: the last admin
+     * can lock nobody out, and any other admin can still be changed by them. */
     if (disabled && json_is_true(disabled) && r->path_id == r->user.id)
         return srv_error(r, 409, "conflict", "an admin cannot disable themselves");
+    if (role_name && role != ECTL_ROLE_ADMIN && r->path_id == r->user.id)
+        return srv_error(r, 409, "conflict", "an admin cannot take away their own admin role");
     struct ectl_user u, kept;
     int rc = ectl_store_user_get(st, r->path_id, &u, &err);
     if (rc == ECTL_ENOENT)
@@ -121,6 +130,10 @@ int h_user_update(struct req *r)
     json_t *detail = json_object();
     if (disabled)
         json_object_set_new(detail, "disabled", json_boolean(json_is_true(disabled)));
+    if (role_name) {
+        json_object_set_new(detail, "role", json_string(ectl_role_name(role)));
+        json_object_set_new(detail, "previous_role", json_string(ectl_role_name(kept.role)));
+    }
     if (password)
         json_object_set_new(detail, "password", json_string("changed"));
     /* The hash above is slow; the write lock is taken only after it. */
@@ -129,6 +142,8 @@ int h_user_update(struct req *r)
     rc = 0;
     if (disabled)
         rc = ectl_store_user_set_disabled(st, kept.id, json_is_true(disabled), &err);
+    if (rc == 0 && role_name)
+        rc = ectl_store_user_set_role(st, kept.id, role, &err);
     if (rc == 0 && password)
         rc = ectl_store_user_set_password(st, kept.id, hash, &err);
     /* Sessions end; the admin's own stays when they change their own password. */
@@ -144,7 +159,8 @@ int h_user_update(struct req *r)
         srv_rollback(r);
         return srv_error_lib(r, &err);
     }
-    /* A disabled user's tokens are refused from the next request on. */
+    /* A disabled user's tokens are refused, and a new role applies, from the
+     * next request on: the token cache must not serve the old user. */
     srv_auth_forget(r->srv);
     if (ectl_store_user_get(st, kept.id, &u, &err))
         return srv_error_lib(r, &err);

@@ -113,6 +113,8 @@ static const struct srv_schema user_s = {"UserCreate", user_f, N(user_f)};
 static const struct srv_field user_update_f[] = {
     {"disabled", F_BOOL, false, 0, 0, NULL, NULL, NULL,
      "a disabled user cannot sign in; their sessions end"},
+    {"role", F_STRING, false, 0, 0, roles, NULL, NULL,
+     "the new role, in force from the user's next request"},
     {"password", F_STRING, false, 1, 1024, NULL, "password", NULL,
      "a new password; the user's sessions end"},
 };
@@ -180,7 +182,7 @@ const struct srv_route srv_routes[] = {
     {"POST", "/api/v1/users", AUTH_ANY, ECTL_ROLE_ADMIN, &user_s, NULL, h_user_create, 201,
      "create a user", "admin"},
     {"PATCH", "/api/v1/users/{id}", AUTH_ANY, ECTL_ROLE_ADMIN, &user_update_s, NULL, h_user_update,
-     200, "disable or enable a user, or set their password", "admin"},
+     200, "disable or enable a user, change their role or set their password", "admin"},
 };
 const size_t srv_n_routes = N(srv_routes);
 

@@ -108,6 +108,10 @@ int ectl_store_user_set_password(struct ectl_store *s, int64_t id, const char *p
  * must check the owner's .disabled. */
 int ectl_store_user_set_disabled(struct ectl_store *s, int64_t id, bool disabled,
                                  struct ectl_error *err);
+/* ECTL_ENOENT if there is no such user. Sessions stay: the role is read
+ * afresh on every request, so the new role applies from the next one. */
+int ectl_store_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
+                             struct ectl_error *err);
 /* Calls fn for every user in id order; fn's user is valid during the call. */
 int ectl_store_user_list(struct ectl_store *s,
                          int (*fn)(void *ctx, const struct ectl_user *u), void *ctx,

@@ -99,6 +99,20 @@ int ectl__pg_user_set_password(struct ectl_store *s, int64_t id, const char *pas
     return rc;
 }
 
+int ectl__pg_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
+                           struct ectl_error *err)
+{
+    struct ectl_pg_params p = {0};
+    int changed = 0;
+    ectl__pg_text(&p, ectl_role_name(role));
+    ectl__pg_int(&p, id);
+    int rc = ectl__pg_exec(PG(s), "UPDATE users SET role = $1 WHERE id = $2::bigint", &p, NULL,
+                           &changed, "setting role", err);
+    if (!rc && !changed)
+        rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
+    return rc;
+}
+
 int ectl__pg_user_set_disabled(struct ectl_store *s, int64_t id, bool disabled,
                                struct ectl_error *err)
 {

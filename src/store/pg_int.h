@@ -64,6 +64,8 @@ int ectl__pg_user_get(struct ectl_store *s, enum ectl__user_key key, int64_t id,
                       struct ectl_user *out, struct ectl_error *err);
 int ectl__pg_user_set_password(struct ectl_store *s, int64_t id, const char *password_hash,
                                struct ectl_error *err);
+int ectl__pg_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
+                           struct ectl_error *err);
 int ectl__pg_user_set_disabled(struct ectl_store *s, int64_t id, bool disabled,
                                struct ectl_error *err);
 int ectl__pg_user_list(struct ectl_store *s, int (*fn)(void *, const struct ectl_user *), void *ctx,

@@ -119,6 +119,27 @@ out:
     return rc;
 }
 
+int ectl__sq_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
+                           struct ectl_error *err)
+{
+    struct ectl_sq *q = SQ(s);
+    sqlite3_stmt *st = NULL;
+    int rc = ectl__sq_prepare(q, "UPDATE users SET role = ?1 WHERE id = ?2", &st, err);
+    if (rc)
+        goto out;
+    if (sqlite3_bind_text(st, 1, ectl_role_name(role), -1, SQLITE_STATIC) ||
+        sqlite3_bind_int64(st, 2, id)) {
+        rc = ectl__sq_bind_fail(q, err);
+        goto out;
+    }
+    rc = ectl__sq_done(q, st, "setting role", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
+out:
+    ectl__sq_release(q, st);
+    return rc;
+}
+
 /* One transaction: a disabled user must not keep a live session, not even
  * for the moment between two statements. */
 int ectl__sq_user_set_disabled(struct ectl_store *s, int64_t id, bool disabled,

@@ -224,6 +224,15 @@ int ectl_store_user_set_disabled(struct ectl_store *s, int64_t id, bool disabled
     return s->ops->user_set_disabled(s, id, disabled, err);
 }
 
+int ectl_store_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
+                             struct ectl_error *err)
+{
+    ectl_error_clear(err);
+    if ((unsigned)role >= 3)
+        return BAD("unknown role %d", (int)role);
+    return s->ops->user_set_role(s, id, role, err);
+}
+
 int ectl_store_user_list(struct ectl_store *s, int (*fn)(void *ctx, const struct ectl_user *u),
                          void *ctx, struct ectl_error *err)
 {

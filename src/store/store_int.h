@@ -33,6 +33,8 @@ struct ectl_store_ops {
                     struct ectl_user *out, struct ectl_error *err);
     int (*user_set_password)(struct ectl_store *s, int64_t id, const char *password_hash,
                              struct ectl_error *err);
+    int (*user_set_role)(struct ectl_store *s, int64_t id, enum ectl_role role,
+                         struct ectl_error *err);
     int (*user_set_disabled)(struct ectl_store *s, int64_t id, bool disabled,
                              struct ectl_error *err);
     int (*user_list)(struct ectl_store *s, int (*fn)(void *, const struct ectl_user *), void *ctx,

@@ -284,6 +284,7 @@ static const struct ectl_store_ops pg_ops = {
     .user_get = ectl__pg_user_get,
     .user_set_password = ectl__pg_user_set_password,
     .user_set_disabled = ectl__pg_user_set_disabled,
+    .user_set_role = ectl__pg_user_set_role,
     .user_list = ectl__pg_user_list,
     .session_add = ectl__pg_session_add,
     .session_get = ectl__pg_session_get,

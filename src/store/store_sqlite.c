@@ -577,6 +577,7 @@ static const struct ectl_store_ops sqlite_ops = {
     .user_get = ectl__sq_user_get,
     .user_set_password = ectl__sq_user_set_password,
     .user_set_disabled = ectl__sq_user_set_disabled,
+    .user_set_role = ectl__sq_user_set_role,
     .user_list = ectl__sq_user_list,
     .session_add = ectl__sq_session_add,
     .session_get = ectl__sq_session_get,

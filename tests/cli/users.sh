@@ -105,18 +105,25 @@ expect "disable bob again" 0 "already disabled" "$bin" users disable bob --db "$
 expect "disable nobody" 65 "no user named 'nobody'" "$bin" users disable nobody --db "$db"
 expect "enable bob" 0 "enabled user bob" "$bin" users enable bob --db "$db"
 expect "disable bob once more" 0 "disabled user bob" "$bin" users disable bob --db "$db"
-expect "list" 0 "bob +officer +disabled +bob@example.com" "$bin" users list --db "$db"
+expect "set-role bob" 0 "^user bob is now viewer$" "$bin" users set-role bob --role viewer --db "$db"
+expect "set-role bob again" 0 "already viewer" "$bin" users set-role bob --role viewer --db "$db"
+expect "set-role without --role" 64 "must be admin, officer or viewer" "$bin" users set-role bob --db "$db"
+expect "set-role unknown role" 64 "must be admin" "$bin" users set-role bob --role owner --db "$db"
+expect "set-role nobody" 65 "no user named 'nobody'" "$bin" users set-role nobody --role admin --db "$db"
+expect "list" 0 "bob +viewer +disabled +bob@example.com" "$bin" users list --db "$db"
 expect "list shows alice active" 0 "alice +admin +active" "$bin" users list --db "$db"
 expect "list --json" 0 '"disabled": true' "$bin" users list --json --db "$db"
 
 # ---- the audit log ---------------------------------------------------------------
-# alice, bob, dave created; bob disabled, enabled, disabled: 6 entries.
-expect "verify intact" 0 "^audit log intact: 6 entries$" "$bin" audit verify --db "$db"
-expect "verify prints the head" 0 "^last entry 6, hash [0-9a-f]{64}$" "$bin" audit verify --db "$db"
+# alice, bob, dave created; bob disabled, enabled, disabled, made a viewer: 7 entries.
+expect "verify intact" 0 "^audit log intact: 7 entries$" "$bin" audit verify --db "$db"
+expect "verify prints the head" 0 "^last entry 7, hash [0-9a-f]{64}$" "$bin" audit verify --db "$db"
 expect "verify --json" 0 '"intact": true' "$bin" audit verify --json --db "$db"
 expect "list user changes" 0 "user\.disable +user:2" \
   "$bin" audit list --actor cli --action user. --db "$db"
-expect "list --limit" 0 '"seq": 6' "$bin" audit list --limit 1 --json --db "$db"
+expect "role change audited" 0 '"previous_role": "officer"' \
+  "$bin" audit list --action user.role --json --db "$db"
+expect "list --limit" 0 '"seq": 7' "$bin" audit list --limit 1 --json --db "$db"
 n=$("$bin" audit list --limit 2 --db "$db" | wc -l)
 [ "$n" -eq 3 ] && ok "list --limit 2 prints 2 entries" || bad "list --limit 2" "$n lines"
 n=$("$bin" audit list --action user.create --json --db "$db" | grep -c '"action": "user.create"')
@@ -129,7 +136,7 @@ expect "audit --help" 0 "audit verify" "$bin" audit --help
 script=$work/audit-verify.py
 sed -n '/<!-- audit-verify.py -->/,/^```$/p' "$root/docs/audit-log.md" | sed '1,2d;$d' >"$script"
 if command -v python3 >/dev/null; then
-  expect "documented script: intact" 0 "^intact: 6 entries" python3 "$script" "$db"
+  expect "documented script: intact" 0 "^intact: 7 entries" python3 "$script" "$db"
 fi
 
 # ---- tampering ---------------------------------------------------------------------

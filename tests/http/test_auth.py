@@ -26,7 +26,7 @@ class SessionTest(unittest.TestCase):
     def setUpClass(cls):
         cls.work = Workdir()
         for name, role in (("alice", "officer"), ("bob", "viewer"), ("root", "admin"),
-                           ("carol", "viewer")):
+                           ("carol", "viewer"), ("erin", "officer")):
             cls.work.add_user(name, role)
         cls.server = Server(cls.work)
 
@@ -184,6 +184,35 @@ class SessionTest(unittest.TestCase):
         me = admin.get("/api/v1/me").json["user"]["id"]
         r = admin.request("PATCH", "/api/v1/users/%d" % me, {"disabled": True})
         self.assertEqual(r.status, 409)
+
+    def test_role_change_applies_at_once(self):
+        admin = self.server.client()
+        admin.sign_in("root")
+        c = self.server.client()
+        c.sign_in("erin")
+        tok = c.make_token()
+        uid = c.get("/api/v1/me").json["user"]["id"]
+        bearer = bearer_client(self.server, tok)
+        self.assertEqual(bearer.get("/api/v1/users").status, 403)
+        r = admin.request("PATCH", "/api/v1/users/%d" % uid, {"role": "admin"})
+        self.assertEqual((r.status, r.json["role"]), (200, "admin"), r)
+        # The same session and the same token, the new role: no sign-in again.
+        self.assertEqual(c.get("/api/v1/me").json["user"]["role"], "admin")
+        self.assertEqual(bearer.get("/api/v1/users").status, 200)
+        r = admin.request("PATCH", "/api/v1/users/%d" % uid, {"role": "viewer"})
+        self.assertEqual((r.status, r.json["role"]), (200, "viewer"))
+        self.assertEqual(bearer.get("/api/v1/users").status, 403)
+        self.assertEqual(c.get("/api/v1/checks").status, 200)
+        r = admin.request("PATCH", "/api/v1/users/%d" % uid, {"role": "owner"})
+        self.assertEqual((r.status, r.code), (400, "invalid_request"))
+        self.assertEqual(c.get("/api/v1/me").json["user"]["role"], "viewer")
+        # The last admin cannot lock everyone out by demoting themselves.
+        me = admin.get("/api/v1/me").json["user"]["id"]
+        r = admin.request("PATCH", "/api/v1/users/%d" % me, {"role": "officer"})
+        self.assertEqual((r.status, r.code), (409, "conflict"))
+        self.assertEqual(admin.get("/api/v1/me").json["user"]["role"], "admin")
+        r = admin.request("PATCH", "/api/v1/users/%d" % me, {"role": "admin"})
+        self.assertEqual(r.status, 200)
 
 
 class ExpiryTest(unittest.TestCase):

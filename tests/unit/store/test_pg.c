@@ -96,6 +96,11 @@ static void test_accounts(void **state)
     ectl_user_release(&u);
     FAILS(ectl_store_user_get(s, 99, &u, &err), ECTL_ENOENT);
     OK(ectl_store_user_set_password(s, bob, "new", &err));
+    OK(ectl_store_user_set_role(s, bob, ECTL_ROLE_ADMIN, &err));
+    OK(ectl_store_user_get(s, bob, &u, &err));
+    assert_int_equal(u.role, ECTL_ROLE_ADMIN);
+    ectl_user_release(&u);
+    FAILS(ectl_store_user_set_role(s, 99, ECTL_ROLE_ADMIN, &err), ECTL_ENOENT);
 
     uint8_t h1[32] = {1}, h2[32] = {2}, r1[32] = {3}, r2[32] = {4}, t1[32] = {5};
     struct ectl_session in = {

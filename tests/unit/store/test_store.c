@@ -213,6 +213,14 @@ static void test_users(void **state)
     FAILS(ectl_store_user_get(s, 99, &u, &err), ECTL_ENOENT);
     FAILS(ectl_store_user_set_password(s, 99, HASH, &err), ECTL_ENOENT);
     FAILS(ectl_store_user_set_disabled(s, 99, true, &err), ECTL_ENOENT);
+    FAILS(ectl_store_user_set_role(s, 99, ECTL_ROLE_ADMIN, &err), ECTL_ENOENT);
+    FAILS(ectl_store_user_set_role(s, 2, (enum ectl_role)7, &err), ECTL_EINVAL);
+
+    /* Role. */
+    OK(ectl_store_user_set_role(s, 2, ECTL_ROLE_OFFICER, &err));
+    OK(ectl_store_user_get(s, 2, &u, &err));
+    assert_int_equal(u.role, ECTL_ROLE_OFFICER);
+    ectl_user_release(&u);
 
     /* Password and disabled flag. */
     OK(ectl_store_user_set_password(s, 2, "$argon2id$new", &err));
