@@ -2,6 +2,7 @@
  * exportctl serve [--listen 127.0.0.1:8080] [--db PATH|postgresql://...]
  *                 [--index FILE] [--smtp smtp://host:port] [--public-url URL]
  *                 [--data DIR] [--web DIR] [--mail-from ADDR] [--threads N]
+ *                 [--trusted-proxy ADDR[,ADDR...]]
  *
  * Loads every regime under DIR/regimes and the screening index, then hands
  * over to server/ (serve.h) until SIGINT or SIGTERM.
@@ -18,7 +19,8 @@
 static const char usage_text[] =
     "usage: exportctl serve [--listen HOST:PORT] [--db PATH|postgresql://...] [--index FILE]\n"
     "                       [--smtp smtp://HOST:PORT] [--public-url URL] [--mail-from ADDR]\n"
-    "                       [--data DIR] [--web DIR] [--threads N]\n\n"
+    "                       [--data DIR] [--web DIR] [--threads N]\n"
+    "                       [--trusted-proxy ADDR[,ADDR...]]\n\n"
     "Serves the JSON API under /api/v1/ (described at /openapi.json) and the web UI at /\n"
     "on HOST:PORT, by default 127.0.0.1:8080, loopback only; port 0 takes a free port.\n"
     "The line 'listening on http://HOST:PORT' on standard output says it is ready.\n"
@@ -30,6 +32,9 @@ static const char usage_text[] =
     "                URL also marks cookies Secure (as does X-Forwarded-Proto: https)\n"
     "  --web         the web UI's files (default: web/ of the source tree)\n"
     "  --threads     request threads (default 4)\n"
+    "  --trusted-proxy  the reverse proxies (IP addresses) whose X-Forwarded-For names the\n"
+    "                client, for the audit log and the sign-in throttle; without it the\n"
+    "                header is ignored and the client is the connection's address\n"
     "Every regime under DIR/regimes is loaded at start.  SIGINT or SIGTERM stops it.\n";
 
 /* Options the tests use to shorten timeouts and limits; not in the usage
@@ -110,6 +115,7 @@ int cmd_serve(int argc, char **argv)
         {"smtp", required_argument, NULL, 's'},
         {"public-url", required_argument, NULL, 'u'},
         {"web", required_argument, NULL, 'w'},
+        {"trusted-proxy", required_argument, NULL, 'p'},
         {"mail-from", required_argument, NULL, O_MAIL_FROM},
         {"threads", required_argument, NULL, O_THREADS},
         {"max-body", required_argument, NULL, O_MAX_BODY},
@@ -159,6 +165,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'w':
             cfg.web_dir = optarg;
+            break;
+        case 'p':
+            cfg.trusted_proxies = optarg;
             break;
         case O_MAIL_FROM:
             cfg.mail_from = optarg;

@@ -387,20 +387,6 @@ static void new_request_id(char out[33])
     ectl_hex(b, sizeof b, out);
 }
 
-static void client_addr(struct MHD_Connection *c, char *out, size_t cap)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, cap, "unknown");
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
-}
-
 static enum MHD_Result send_answer(struct req *r)
 {
     if (!r->resp)
@@ -451,7 +437,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->conn = conn;
         r->status = 500;
         new_request_id(r->id);
-        client_addr(conn, r->addr, sizeof r->addr);
+        srv_client_addr(s, conn, r->addr, sizeof r->addr);
         r->method = srv_strdup(r, method);
         r->path = srv_strdup(r, url);
         snprintf(r->actor, sizeof r->actor, "anonymous");
@@ -671,6 +657,11 @@ int ectl_serve(const struct ectl_serve_config *cfg)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    char why[128];
+    if (srv_proxies_parse(cfg->trusted_proxies, &s.proxies, why, sizeof why)) {
+        srv_log("--trusted-proxy: %s", why);
+        return 64;
+    }
     if (ectl_auth_init(&err) ||
         ectl_password_hash("not a password of anyone", s.dummy_hash, &err)) {
         srv_log("%s", err.msg);

@@ -13,12 +13,13 @@
 #include <exportctl/screen.h>
 
 struct ectl_serve_config {
-    const char *listen;     /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
-    const char *db;         /* path or postgresql:// URL */
-    const char *smtp;       /* smtp://host:port, or NULL: reset mail is not sent */
-    const char *mail_from;  /* envelope and From: address */
-    const char *public_url; /* base of links in mail; NULL: http://<listen> */
-    const char *web_dir;    /* the web UI's files; NULL: the source tree's web/ */
+    const char *listen;          /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
+    const char *db;              /* path or postgresql:// URL */
+    const char *smtp;            /* smtp://host:port, or NULL: reset mail is not sent */
+    const char *mail_from;       /* envelope and From: address */
+    const char *public_url;      /* base of links in mail; NULL: http://<listen> */
+    const char *web_dir;         /* the web UI's files; NULL: the source tree's web/ */
+    const char *trusted_proxies; /* "ADDR[,ADDR...]" whose X-Forwarded-For is believed */
     struct ectl_regime *const *regimes;
     size_t n_regimes;
     const struct ectl_index *index; /* NULL: screening answers 503 */

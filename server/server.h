@@ -137,8 +137,34 @@ struct srv_audit_item {
     int rc; /* once done: 0 when committed */
 };
 
+/* ---- client addresses (client.c) ---------------------------------------- */
+
+#define SRV_MAX_PROXIES 16
+
+struct srv_ip {
+    int family; /* AF_INET or AF_INET6 */
+    unsigned char a[16];
+};
+
+/* The reverse proxies whose X-Forwarded-For is believed (--trusted-proxy). */
+struct srv_proxies {
+    int n;
+    struct srv_ip ip[SRV_MAX_PROXIES];
+};
+
+/* "ADDR[,ADDR...]" (IPv4 or IPv6, no names, no ranges); -1 with why set
+ * on a bad list.  NULL or "" trusts nobody. */
+int srv_proxies_parse(const char *list, struct srv_proxies *out, char *why, size_t cap);
+
+struct srv;
+/* The client's address as text: the connection's, or what a trusted proxy
+ * forwards for (the rightmost X-Forwarded-For entry that is not a trusted
+ * proxy itself). */
+void srv_client_addr(const struct srv *s, struct MHD_Connection *c, char *out, size_t cap);
+
 struct srv {
     const struct ectl_serve_config *cfg;
+    struct srv_proxies proxies;
     struct srv_pool *pool;
     struct srv_jobs *jobs;
     struct srv_audit *audit;

@@ -1,5 +1,6 @@
 """Sign-in, cookies, remember me, idle expiry, CSRF, bearer tokens,
 throttling and disabled users, against a live server."""
+import subprocess
 import time
 import unittest
 
@@ -286,8 +287,67 @@ class ThrottleTest(unittest.TestCase):
             c.sign_in(name, password="wrong password!!", expect=401)
         r = c.sign_in("grace", expect=429)
         self.assertTrue(int(r.header("Retry-After")) > 0)
+        # The server trusts no proxy: a forged X-Forwarded-For changes nothing.
+        r = c.post("/api/v1/session", {"username": "grace", "password": harness.PASSWORD},
+                   headers={"X-Forwarded-For": "203.0.113.9"})
+        self.assertEqual(r.status, 429)
         # The server is still serving everything else.
         self.assertEqual(c.get("/api/v1/health").status, 200)
+
+
+class TrustedProxyTest(unittest.TestCase):
+    """--trusted-proxy 127.0.0.1: the tests play the proxy, X-Forwarded-For names the client."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = Workdir()
+        for name, role in (("henry", "viewer"), ("iris", "admin")):
+            cls.work.add_user(name, role)
+        cls.server = Server(cls.work, "--throttle-user", "100", "--throttle-addr", "3",
+                            "--throttle-window", "60", "--trusted-proxy", "10.9.9.9,127.0.0.1")
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.server.stop()
+        cls.work.cleanup()
+        assert rc == 0, rc
+
+    def sign_in(self, xff, password=harness.PASSWORD, username="henry"):
+        return self.server.client().post(
+            "/api/v1/session", {"username": username, "password": password},
+            headers={"X-Forwarded-For": xff})
+
+    def test_throttle_and_audit_per_forwarded_client(self):
+        for name in ("ghost1", "ghost2", "ghost3"):
+            self.assertEqual(self.sign_in("203.0.113.5", "wrong password!!", name).status, 401)
+        self.assertEqual(self.sign_in("203.0.113.5").status, 429)
+        # The other clients behind the same proxy are not held up by that one.
+        self.assertEqual(self.sign_in("203.0.113.6").status, 201)
+        # What a client wrote left of the proxy's entry is not believed...
+        self.assertEqual(self.sign_in("203.0.113.6, 203.0.113.5").status, 429)
+        self.assertEqual(self.sign_in("203.0.113.5, 203.0.113.6").status, 201)
+        # ...nor are further trusted proxies at the right end, which are skipped.
+        self.assertEqual(self.sign_in("203.0.113.5, 10.9.9.9").status, 429)
+        # Garbage where the client's address should be: the proxy's own address.
+        self.assertEqual(self.sign_in("not-an-address").status, 201)
+        # IPv6 clients are written the canonical way.
+        self.assertEqual(self.sign_in("2001:DB8:0:0::1").status, 201)
+        admin = self.server.client()
+        admin.sign_in("iris")
+        addrs = {(e["action"], e["detail"].get("addr"))
+                 for e in harness.audit_entries(admin, limit=100)}
+        self.assertIn(("session.fail", "203.0.113.5"), addrs)
+        self.assertIn(("session.throttled", "203.0.113.5"), addrs)
+        self.assertIn(("session.create", "203.0.113.6"), addrs)
+        self.assertIn(("session.create", "127.0.0.1"), addrs)
+        self.assertIn(("session.create", "2001:db8::1"), addrs)
+
+    def test_bad_proxy_list_is_refused(self):
+        p = subprocess.run([harness.EXPORTCTL, "serve", "--listen", "127.0.0.1:0",
+                            "--trusted-proxy", "10.0.0.0/8", "--db", self.work.db],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 64)
+        self.assertIn("'10.0.0.0/8' is not an IPv4 or IPv6 address", p.stderr)
 
 
 if __name__ == "__main__":
