@@ -105,28 +105,85 @@ int ectl_determine_json(const struct ectl_regime *r, const char *const *items, s
         return ectl_error_set(err, ECTL_EINVAL, "ectl_determine_json: missing argument");
     if (n_items == 0)
         return ectl_error_set(err, ECTL_EINVAL, "no item to determine");
-    json_t *arr = json_array();
+    /* Checked before anything is written, so that a bad item leaves no
+     * half document behind. */
     for (size_t i = 0; i < n_items; i++) {
         struct ectl_determination d;
         int rc = ectl_determine(r, items[i], country, date, end_use_concern, &d, err);
-        if (rc) {
-            json_decref(arr);
+        if (rc)
             return rc;
-        }
-        json_array_append_new(arr, ectl__json_determination(items[i], &d));
     }
     char cc[3] = {0};
     for (size_t i = 0; i < 2 && country[i]; i++)
         cc[i] = (char)toupper((unsigned char)country[i]);
     char ds[ECTL_DATE_BUFSZ];
-    ectl_date_format(date, ds);
-    json_t *doc =
-        json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "regime", ectl_regime_id(r), "destination", cc,
-                  "date", ds, "data_version", ectl_regime_data_version(r), "end_use_concern",
-                  end_use_concern, "items", arr);
-    int rc = ectl__json_write(doc, dump_flags(flags, 0), write, ctx, err);
-    json_decref(doc);
-    return rc;
+    struct ectl__jstream j;
+    ectl__js_init(&j, flags & ECTL_JSON_PRETTY, write, ctx);
+    ectl__js_object(&j);
+    ectl__js_key(&j, "regime");
+    ectl__js_string(&j, ectl_regime_id(r));
+    ectl__js_key(&j, "destination");
+    ectl__js_string(&j, cc);
+    ectl__js_key(&j, "date");
+    ectl__js_string(&j, ectl_date_format(date, ds));
+    ectl__js_key(&j, "data_version");
+    ectl__js_string(&j, ectl_regime_data_version(r));
+    ectl__js_key(&j, "end_use_concern");
+    ectl__js_bool(&j, end_use_concern);
+    ectl__js_key(&j, "items");
+    ectl__js_array(&j);
+    for (size_t i = 0; i < n_items; i++) {
+        struct ectl_determination d;
+        /* Determination is pure and cheap (well under a microsecond):
+         * asking twice costs less than keeping every answer. */
+        if (ectl_determine(r, items[i], country, date, end_use_concern, &d, err) == 0)
+            ectl__js_determination(&j, items[i], &d);
+    }
+    ectl__js_array_end(&j);
+    ectl__js_object_end(&j);
+    return ectl__js_finish(&j, err);
+}
+
+void ectl__js_determination(struct ectl__jstream *j, const char *query,
+                            const struct ectl_determination *d)
+{
+    ectl__js_object(j);
+    ectl__js_key(j, "item");
+    ectl__js_string(j, query);
+    ectl__js_key(j, "regime_item");
+    ectl__js_string(j, d->regime_item);
+    ectl__js_key(j, "description");
+    ectl__js_string(j, d->description);
+    ectl__js_key(j, "listed");
+    ectl__js_bool(j, d->listed);
+    ectl__js_key(j, "outcome");
+    ectl__js_string(j, ectl_outcome_name(d->outcome));
+    ectl__js_key(j, "licence_options");
+    ectl__js_array(j);
+    for (size_t i = 0; i < d->n_options; i++)
+        ectl__js_string(j, d->options[i]);
+    ectl__js_array_end(j);
+    ectl__js_key(j, "decisive_rule");
+    ectl__js_string(j, d->decisive_rule);
+    ectl__js_key(j, "reasons");
+    ectl__js_array(j);
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        const struct ectl_reason *r = &d->reasons[i];
+        ectl__js_object(j);
+        ectl__js_key(j, "rule");
+        ectl__js_string(j, r->rule);
+        ectl__js_key(j, "text");
+        ectl__js_string(j, r->text);
+        ectl__js_key(j, "from");
+        ectl__js_date(j, r->from);
+        ectl__js_key(j, "to");
+        ectl__js_date(j, r->to);
+        ectl__js_key(j, "source");
+        ectl__js_string(j, r->source);
+        ectl__js_object_end(j);
+    }
+    ectl__js_array_end(j);
+    ectl__js_object_end(j);
 }
 
 int ectl_screen_json(const struct ectl_index *idx, const char *name,
