@@ -113,6 +113,9 @@ int srv_error(struct req *r, unsigned status, const char *code, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* jansson refuses a string that is not UTF-8, which would turn a 4xx
+     * into a 500. */
+    srv_utf8_scrub(msg);
     return srv_reply_json(r, status,
                           json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }

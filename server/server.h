@@ -254,6 +254,10 @@ struct srv_sink {
 int srv_sink_write(void *ctx, const char *buf, size_t len);
 
 /* JSON helpers. */
+/* Makes s valid UTF-8 in place: every byte that does not start a whole,
+ * shortest-form sequence becomes '?'.  For messages that quote what a
+ * client sent, or that snprintf cut in the middle of a character. */
+void srv_utf8_scrub(char *s);
 json_t *srv_json_time(ectl_time t);                         /* "2024-05-01T12:00:00Z" */
 const char *srv_body_str(struct req *r, const char *field); /* NULL if absent */
 bool srv_body_bool(struct req *r, const char *field, bool dflt);

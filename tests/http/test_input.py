@@ -141,7 +141,10 @@ class InputTest(unittest.TestCase):
 
     def test_query_parameters(self):
         for q, mentions in (("?limit=0", "limit"), ("?limit=abc", "limit"),
-                            ("?limit=5&sort=id", "sort"), ("?before=-1", "before")):
+                            ("?limit=5&sort=id", "sort"), ("?before=-1", "before"),
+                            # Not UTF-8, and cut inside a character: still a 400 naming it.
+                            ("?%ff%fe=1", "unknown query parameter '??'"),
+                            ("?" + "%C3%A9" * 40 + "x=1", "unknown query parameter")):
             with self.subTest(q=q):
                 self.assertError(self.officer.get("/api/v1/checks" + q), 400, "invalid_request",
                                  mentions)
