@@ -107,6 +107,13 @@ void srv_reset_job(struct srv *s, struct ectl_store *st, const struct srv_job *j
     ectl_user_release(&u);
 }
 
+static int invalid_link(struct req *r)
+{
+    srv_audit(r, "password_reset.fail", "", json_pack("{s:s}", "reason", "invalid_token"));
+    return srv_error(r, 400, "invalid_token",
+                     "the reset link is not valid: it was used, has expired or never existed");
+}
+
 int h_reset_confirm(struct req *r)
 {
     const char *token = srv_body_str(r, "token");
@@ -116,28 +123,48 @@ int h_reset_confirm(struct req *r)
     if (ectl_password_check_policy(password, &err))
         return srv_error(r, 400, "weak_password", "password: %s", err.msg);
     uint8_t hash[32];
-    int64_t uid = 0;
-    struct ectl_store *st = srv_store(r);
-    if (ectl_token_hash(token, hash) || ectl_store_reset_consume(st, hash, r->now, &uid, &err)) {
-        if (err.code && err.code != ECTL_ENOENT)
-            return srv_error_lib(r, &err);
-        srv_audit(r, "password_reset.fail", "", json_pack("{s:s}", "reason", "invalid_token"));
-        return srv_error(r, 400, "invalid_token",
-                         "the reset link is not valid: it was used, has expired or never existed");
-    }
+    if (ectl_token_hash(token, hash))
+        return invalid_link(r);
+    /* The hash is slow, so it is made before the write lock is taken (and
+     * so before the link is known to be good: no more than a sign-in costs,
+     * which verifies a hash for anyone who asks). */
     char pw[ECTL_PWHASH_MAX];
-    if (ectl_password_hash(password, pw, &err) || ectl_store_user_set_password(st, uid, pw, &err))
+    if (ectl_password_hash(password, pw, &err))
         return srv_error_lib(r, &err);
-    srv_auth_forget(r->srv);
-    /* Whoever knew the old password is signed out everywhere. */
-    if (ectl_store_session_delete_user(st, uid, 0, &err))
+    struct ectl_store *st = srv_store(r);
+    if (srv_begin(r, &err))
         return srv_error_lib(r, &err);
+    /* One transaction: the link is used up only if the password changes,
+     * no session of whoever knew the old password outlives the change,
+     * and the change is never without its audit entry. */
+    int64_t uid = 0;
+    int rc = ectl_store_reset_consume(st, hash, r->now, &uid, &err);
+    if (rc == ECTL_ENOENT) {
+        /* Nothing changed but an expired token deleted: keep that. */
+        if (srv_commit(r, &err))
+            srv_rollback(r);
+        return invalid_link(r);
+    }
     struct ectl_user u;
-    if (ectl_store_user_get(st, uid, &u, &err) == 0) {
-        ectl_store_failure_clear(st, srv_printf(r, "user:%s", u.name), &err);
+    if (rc == 0)
+        rc = ectl_store_user_set_password(st, uid, pw, &err);
+    if (rc == 0)
+        rc = ectl_store_session_delete_user(st, uid, 0, &err);
+    if (rc == 0 && (rc = ectl_store_user_get(st, uid, &u, &err)) == 0) {
         srv_user_keep(r, &r->user, &u);
         snprintf(r->actor, sizeof r->actor, "%s", r->user.name);
+        /* Failed sign-ins with the old password no longer hold the user back. */
+        rc = ectl_store_failure_clear(st, srv_printf(r, "user:%s", r->user.name), &err);
     }
-    srv_audit(r, "password_reset.confirm", srv_printf(r, "user:%lld", (long long)uid), NULL);
+    if (rc == 0 &&
+        !srv_audit(r, "password_reset.confirm", srv_printf(r, "user:%lld", (long long)uid), NULL))
+        rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
+    if (rc == 0)
+        rc = srv_commit(r, &err);
+    if (rc) {
+        srv_rollback(r);
+        return srv_error_lib(r, &err);
+    }
+    srv_auth_forget(r->srv);
     return srv_reply_json(r, 200, json_pack("{s:s}", "status", "password_changed"));
 }
