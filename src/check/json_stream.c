@@ -157,10 +157,16 @@ static void string(struct ectl__jstream *j, const char *text)
 
 void ectl__js_init(struct ectl__jstream *j, bool pretty, ectl_write_fn write, void *ctx)
 {
-    memset(j, 0, sizeof *j);
-    j->pretty = pretty;
+    /* Field by field: zeroing the 4 KiB buffer would cost more than the
+     * document, and it needs no zeroes. */
     j->write = write;
     j->ctx = ctx;
+    j->pretty = pretty;
+    j->after_key = false;
+    j->depth = 0;
+    j->has_items = 0;
+    j->failed = 0;
+    j->len = 0;
 }
 
 void ectl__js_key(struct ectl__jstream *j, const char *key)
