@@ -101,6 +101,10 @@ static size_t to_u16(struct ectl_norm *n, const int32_t *s, size_t len)
 int icu_translit(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len,
                  struct cpbuf *out)
 {
+    size_t start = out->n;
+    int hit = trc_get(n, id, s, len, out);
+    if (hit)
+        return hit < 0 ? ECTL_ENOMEM : 0;
     UTransliterator *t;
     int rc = icu_get(n, id, &t);
     if (rc)
@@ -135,6 +139,7 @@ int icu_translit(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t le
             if (c != 0xB7)
                 out->v[out->n++] = (int32_t)c;
         }
+        trc_put(n, id, s, len, out->v + start, out->n - start);
         return 0;
     }
     return 0;
