@@ -654,6 +654,27 @@ static void han_readings(void **state)
     assert_true(runs > 10000);
 }
 
+/* A run ICU transliterated before comes from the normaliser's memory
+ * (trcache.c): the second reading of a name must equal the first. */
+static void translit_again(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"Хрущёв Никита", "Путін Володимир", "Νικόλαος",
+                                    "Վլադիմիր Պուտին", "व्लादिमीर पुतिन", "ทักษิณ ชินวัตร",
+                                    "重庆市", "ვლადიმერ პუტინი"};
+    char first[ECTL_NORM_MAX_VARIANTS][ECTL_NORM_BUFSZ + ECTL_NORM_MAX_TOKENS];
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        norm(t[i]);
+        size_t nv = R.n_variants;
+        for (size_t v = 0; v < nv; v++)
+            snprintf(first[v], sizeof first[v], "%s", form(&R, v));
+        norm(t[i]);
+        assert_int_equal(R.n_variants, nv);
+        for (size_t v = 0; v < nv; v++)
+            assert_string_equal(form(&R, v), first[v]);
+    }
+}
+
 /* nomenklatura's spellings of one name (the README says 80; the file
  * holds 81, the last line without a newline). */
 static void putin_names(void **state)
@@ -1004,6 +1025,7 @@ int main(void)
         cmocka_unit_test(cross_script_pairs),
         cmocka_unit_test(putin_names),
         cmocka_unit_test(han_readings),
+        cmocka_unit_test(translit_again),
         cmocka_unit_test(phonetic_key),
         cmocka_unit_test(invalid_utf8),
         cmocka_unit_test(empty),
