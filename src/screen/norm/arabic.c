@@ -16,6 +16,7 @@
  * "عبد الله" is Abdullah and "عبد ال..." Abdul ...; the article is "al".
  * Persian letters (پ چ ژ گ ک ی) switch و to "v" at the start of a word.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "norm_int.h"
@@ -227,11 +228,44 @@ static int same_word(const int32_t *w, size_t len, const char *entry)
     return i == len;
 }
 
+/* The table's words folded as same_word() folds them, made once per
+ * process (pthread_once: read-only after that, so threads may share it),
+ * so that a lookup compares lengths and code points instead of decoding
+ * every entry's UTF-8 for every word of every name. */
+#define N_NAMES (sizeof NAMES / sizeof *NAMES)
+#define NAME_MAX_LETTERS 16
+static int32_t folded[N_NAMES][NAME_MAX_LETTERS];
+static uint8_t folded_len[N_NAMES]; /* 0: longer than NAME_MAX_LETTERS */
+static pthread_once_t folded_once = PTHREAD_ONCE_INIT;
+
+static void fold_names(void)
+{
+    for (size_t i = 0; i < N_NAMES; i++) {
+        const unsigned char *p = (const unsigned char *)NAMES[i].ar;
+        size_t n = 0;
+        while (*p) {
+            int32_t c;
+            utf8_next(&p, &c);
+            if (harakah(c))
+                continue;
+            if (n == NAME_MAX_LETTERS) {
+                n = 0;
+                break;
+            }
+            folded[i][n++] = fold_letter(c);
+        }
+        folded_len[i] = (uint8_t)n;
+    }
+}
+
 static int lookup(const int32_t *w, size_t len)
 {
-    for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
-        if (same_word(w, len, NAMES[i].ar))
+    pthread_once(&folded_once, fold_names);
+    for (size_t i = 0; i < N_NAMES; i++) {
+        if (folded_len[i] ? folded_len[i] == len && !memcmp(folded[i], w, len * sizeof *w)
+                          : same_word(w, len, NAMES[i].ar))
             return (int)i;
+    }
     return -1;
 }
 

@@ -620,6 +620,8 @@ void ectl_norm_free(struct ectl_norm *n)
 {
     if (!n)
         return;
+    han_cache_free(n);
+    trc_free(n);
     icu_close(n);
     ja_close(n);
     cpbuf_release(&n->cps);

@@ -81,6 +81,8 @@ enum tr_id { TR_RU, TR_UK, TR_BE, TR_GREEK, TR_HAN, TR_ANY, TR_COUNT };
 struct ectl_norm {
     UTransliterator *tr[TR_COUNT]; /* see translit.c */
     enum tr_id failed_tr;          /* the one that could not be opened */
+    struct han_cache *han;         /* pinyin.c, made on first use */
+    struct tr_cache *trc;          /* trcache.c, made on first use */
     void *mecab_model;             /* mecab_model_t */
     void *mecab_tagger;            /* mecab_t */
     void *mecab_lattice;           /* mecab_lattice_t */
@@ -188,6 +190,8 @@ const char *icu_tr_name(enum tr_id id);
  * ICU cannot open it (n->failed_tr says which). */
 int icu_translit(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len,
                  struct cpbuf *out);
+/* The transliterator id, opened on first use. */
+int icu_get(struct ectl_norm *n, enum tr_id id, UTransliterator **out);
 int icu_script(int32_t c);
 enum cyr_lang cyr_guess(const int32_t *s, size_t len);
 /* A Cyrillic run: BGN/PCGN of the language cyr_guess() picks. */
@@ -197,6 +201,17 @@ int icu_cyrillic(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf
 int han_mandarin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
 /* Pinyin keeping the first `keep` spaces (-1: all of them). */
 int han_pinyin(struct ectl_norm *n, const int32_t *s, size_t len, int keep, struct cpbuf *out);
+/* trcache.c: ICU's earlier answer for the same run and transliterator.
+ * trc_get appends it to out and returns 1, or returns 0 (not kept) or -1
+ * (out of memory); trc_put keeps v as the answer. */
+int trc_get(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len, struct cpbuf *out);
+void trc_put(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len, const int32_t *v,
+             size_t vlen);
+void trc_free(struct ectl_norm *n);
+/* pinyin.c: Han-Latin of a run, the same text as ICU's, from readings
+ * of single characters remembered per normaliser. */
+int han_latin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
+void han_cache_free(struct ectl_norm *n);
 /* A run of another script (Indic final schwa dropped). */
 int other_run(struct ectl_norm *n, const struct run *r, struct cpbuf *out);
 

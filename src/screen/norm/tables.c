@@ -218,7 +218,10 @@ static int find(const char *const *tab, size_t n, const char *s, size_t len)
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strncmp(tab[mid], s, len);
+        /* Most probes differ in the first letter: no call for those. */
+        int c = len ? (unsigned char)tab[mid][0] - (unsigned char)s[0] : 0;
+        if (c == 0)
+            c = strncmp(tab[mid], s, len);
         if (c == 0 && tab[mid][len] != '\0')
             c = 1; /* the entry is longer than s */
         if (c == 0)

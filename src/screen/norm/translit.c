@@ -29,7 +29,7 @@ static const char *const TR_IDS[TR_COUNT] = {
  * Han-Latin's rules on the first open, 170 ms) even when it only ever sees
  * Latin names; ICU caches the compiled rules, so later normalisers open
  * them in well under a millisecond. */
-static int tr_get(struct ectl_norm *n, enum tr_id id, UTransliterator **out)
+int icu_get(struct ectl_norm *n, enum tr_id id, UTransliterator **out)
 {
     if (!n->tr[id]) {
         UChar uid[64];
@@ -41,6 +41,7 @@ static int tr_get(struct ectl_norm *n, enum tr_id id, UTransliterator **out)
         if (U_FAILURE(st) || !t) {
             if (t)
                 utrans_close(t);
+            n->failed_tr = id;
             return st == U_MEMORY_ALLOCATION_ERROR ? ECTL_ENOMEM : ECTL_EIO;
         }
         n->tr[id] = t;
@@ -100,12 +101,14 @@ static size_t to_u16(struct ectl_norm *n, const int32_t *s, size_t len)
 int icu_translit(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len,
                  struct cpbuf *out)
 {
+    size_t start = out->n;
+    int hit = trc_get(n, id, s, len, out);
+    if (hit)
+        return hit < 0 ? ECTL_ENOMEM : 0;
     UTransliterator *t;
-    int rc = tr_get(n, id, &t);
-    if (rc) {
-        n->failed_tr = id;
+    int rc = icu_get(n, id, &t);
+    if (rc)
         return rc;
-    }
     /* Romanisation rarely more than quadruples the length; on overflow ICU
      * says so and we start again with more room. */
     size_t cap = 8 * len + 64;
@@ -136,6 +139,7 @@ int icu_translit(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t le
             if (c != 0xB7)
                 out->v[out->n++] = (int32_t)c;
         }
+        trc_put(n, id, s, len, out->v + start, out->n - start);
         return 0;
     }
     return 0;
@@ -201,7 +205,7 @@ int han_mandarin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf
 int han_pinyin(struct ectl_norm *n, const int32_t *s, size_t len, int keep, struct cpbuf *out)
 {
     size_t start = out->n;
-    int rc = icu_translit(n, TR_HAN, s, len, out);
+    int rc = han_latin(n, s, len, out);
     if (rc)
         return rc;
     /* Chinese names: surname, then the given name as one word (xi jinping);

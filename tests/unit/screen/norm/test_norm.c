@@ -595,6 +595,86 @@ static void cross_script_pairs(void **state)
     assert_true(pass >= 20);
 }
 
+/* Han-Latin from remembered single-character readings (pinyin.c) must be
+ * the text ICU gives for the whole run: the phrase rules (重庆 chóng qìng,
+ * 沈阳 shěn), characters without a reading, and every Han run of the
+ * global negatives. */
+static int han_same(const char *utf8)
+{
+    struct cpbuf in = {0}, fast = {0}, icu = {0};
+    int same = 0;
+    if (cpbuf_puts(&in, utf8) == 0 && han_latin(N, in.v, in.n, &fast) == 0 &&
+        icu_translit(N, TR_HAN, in.v, in.n, &icu) == 0)
+        same = fast.n == icu.n && !memcmp(fast.v, icu.v, fast.n * sizeof *fast.v);
+    cpbuf_release(&in);
+    cpbuf_release(&fast);
+    cpbuf_release(&icu);
+    return same;
+}
+
+static void han_readings(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"重庆", "重庆市", "西藏文", "沈阳", "秘鲁", "重", "习近平",
+                                    "毛泽东", "々", "〇", "李明々", "𠀀𠀁", "龘靐"};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (!han_same(t[i]))
+            fail_msg("Han-Latin differs from ICU for %s", t[i]);
+    char *text = slurp(ECTL_SHARED_DATA "/matching-cases/yente_screening_fixtures/negatives_global.csv");
+    size_t runs = 0;
+    struct cpbuf line = {0};
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+        char *comma = strchr(l, ',');
+        if (comma)
+            *comma = '\0';
+        line.n = 0;
+        assert_int_equal(cpbuf_puts(&line, l), 0);
+        for (size_t i = 0; i < line.n;) {
+            if (!is_han(line.v[i])) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j < line.n && is_han(line.v[j]))
+                j++;
+            struct cpbuf fast = {0}, icu = {0};
+            assert_int_equal(han_latin(N, line.v + i, j - i, &fast), 0);
+            assert_int_equal(icu_translit(N, TR_HAN, line.v + i, j - i, &icu), 0);
+            if (fast.n != icu.n || memcmp(fast.v, icu.v, fast.n * sizeof *fast.v))
+                fail_msg("Han-Latin differs from ICU in %s", l);
+            cpbuf_release(&fast);
+            cpbuf_release(&icu);
+            runs++;
+            i = j;
+        }
+    }
+    cpbuf_release(&line);
+    free(text);
+    /* the file has ~20,000 Han runs */
+    assert_true(runs > 10000);
+}
+
+/* A run ICU transliterated before comes from the normaliser's memory
+ * (trcache.c): the second reading of a name must equal the first. */
+static void translit_again(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"Хрущёв Никита", "Путін Володимир", "Νικόλαος",
+                                    "Վլադիմիր Պուտին", "व्लादिमीर पुतिन", "ทักษิณ ชินวัตร",
+                                    "重庆市", "ვლადიმერ პუტინი"};
+    char first[ECTL_NORM_MAX_VARIANTS][ECTL_NORM_BUFSZ + ECTL_NORM_MAX_TOKENS];
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        norm(t[i]);
+        size_t nv = R.n_variants;
+        for (size_t v = 0; v < nv; v++)
+            snprintf(first[v], sizeof first[v], "%s", form(&R, v));
+        norm(t[i]);
+        assert_int_equal(R.n_variants, nv);
+        for (size_t v = 0; v < nv; v++)
+            assert_string_equal(form(&R, v), first[v]);
+    }
+}
+
 /* nomenklatura's spellings of one name (the README says 80; the file
  * holds 81, the last line without a newline). */
 static void putin_names(void **state)
@@ -944,6 +1024,8 @@ int main(void)
         cmocka_unit_test(jw_helper),
         cmocka_unit_test(cross_script_pairs),
         cmocka_unit_test(putin_names),
+        cmocka_unit_test(han_readings),
+        cmocka_unit_test(translit_again),
         cmocka_unit_test(phonetic_key),
         cmocka_unit_test(invalid_utf8),
         cmocka_unit_test(empty),
