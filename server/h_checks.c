@@ -67,25 +67,16 @@ int h_check_create(struct req *r)
         ectl_check_write_shipment(c, srv_sink_write, &shipment, &err))
         return srv_error_lib(r, &err);
     const char *verdict = ectl_verdict_name(ectl_check_verdict(c));
-    int64_t id;
+    int64_t id = 0;
     /* The record and its audit entry commit together: a crash leaves
      * either both or neither, never a check nobody can account for. */
     struct ectl_store *st = srv_store(r);
     if (srv_begin(r, &err))
         return srv_error_lib(r, &err);
-    if (ectl_store_check_add(st, r->user.id, r->now, verdict, shipment.p, result.p, &id, &err)) {
-        srv_rollback(r);
+    int rc = ectl_store_check_add(st, r->user.id, r->now, verdict, shipment.p, result.p, &id, &err);
+    if (srv_end(r, rc, "check.create", srv_printf(r, "check:%lld", (long long)id),
+                json_pack("{s:s}", "verdict", verdict), &err))
         return srv_error_lib(r, &err);
-    }
-    if (!srv_audit(r, "check.create", srv_printf(r, "check:%lld", (long long)id),
-                   json_pack("{s:s}", "verdict", verdict))) {
-        srv_rollback(r);
-        return srv_error(r, 500, "internal", "the check could not be recorded (request %s)", r->id);
-    }
-    if (srv_commit(r, &err)) {
-        srv_rollback(r);
-        return srv_error_lib(r, &err);
-    }
     srv_header(r, "Location", srv_printf(r, "/api/v1/checks/%lld", (long long)id));
     struct ectl_check_row row = {.id = id,
                                  .user_id = r->user.id,

@@ -156,15 +156,9 @@ int h_reset_confirm(struct req *r)
         /* Failed sign-ins with the old password no longer hold the user back. */
         rc = ectl_store_failure_clear(st, srv_printf(r, "user:%s", r->user.name), &err);
     }
-    if (rc == 0 &&
-        !srv_audit(r, "password_reset.confirm", srv_printf(r, "user:%lld", (long long)uid), NULL))
-        rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
-    if (rc == 0)
-        rc = srv_commit(r, &err);
-    if (rc) {
-        srv_rollback(r);
+    if (srv_end(r, rc, "password_reset.confirm", srv_printf(r, "user:%lld", (long long)uid), NULL,
+                &err))
         return srv_error_lib(r, &err);
-    }
     srv_auth_forget(r->srv);
     return srv_reply_json(r, 200, json_pack("{s:s}", "status", "password_changed"));
 }

@@ -71,20 +71,16 @@ int h_user_create(struct req *r)
     char hash[ECTL_PWHASH_MAX];
     if (ectl_password_hash(password, hash, &err))
         return srv_error_lib(r, &err);
-    int64_t id;
+    int64_t id = 0;
     struct ectl_store *st = srv_store(r);
     /* The change and its audit entry commit together or not at all. */
     if (srv_begin(r, &err))
         return srv_error_lib(r, &err);
     int rc = ectl_store_user_add(st, name, email, role, hash, &id, &err);
-    if (rc == 0 && !srv_audit(r, "user.create", srv_printf(r, "user:%lld", (long long)id),
-                              json_pack("{s:s, s:s, s:s}", "name", name, "email", email, "role",
-                                        ectl_role_name(role))))
-        rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
-    if (rc == 0)
-        rc = srv_commit(r, &err);
-    if (rc)
-        srv_rollback(r);
+    rc = srv_end(
+        r, rc, "user.create", srv_printf(r, "user:%lld", (long long)id),
+        json_pack("{s:s, s:s, s:s}", "name", name, "email", email, "role", ectl_role_name(role)),
+        &err);
     if (rc == ECTL_EEXISTS)
         return srv_error(r, 409, "conflict", "the user name or e-mail address is taken");
     if (rc)
@@ -150,15 +146,8 @@ int h_user_update(struct req *r)
     if (rc == 0 && (password || json_is_true(disabled)))
         rc = ectl_store_session_delete_user(
             st, kept.id, kept.id == r->user.id && r->via == VIA_SESSION ? r->session.id : 0, &err);
-    if (rc == 0 &&
-        !srv_audit(r, "user.update", srv_printf(r, "user:%lld", (long long)kept.id), detail))
-        rc = ectl_error_set(&err, ECTL_ESTORE, "the audit entry could not be written");
-    if (rc == 0)
-        rc = srv_commit(r, &err);
-    if (rc) {
-        srv_rollback(r);
+    if (srv_end(r, rc, "user.update", srv_printf(r, "user:%lld", (long long)kept.id), detail, &err))
         return srv_error_lib(r, &err);
-    }
     /* A disabled user's tokens are refused, and a new role applies, from the
      * next request on: the token cache must not serve the old user. */
     srv_auth_forget(r->srv);

@@ -247,6 +247,18 @@ void srv_rollback(struct req *r)
     r->in_tx = false;
 }
 
+int srv_end(struct req *r, int rc, const char *action, const char *subject, json_t *detail,
+            struct ectl_error *err)
+{
+    if (rc == 0 && !srv_audit(r, action, subject, detail))
+        rc = ectl_error_set(err, ECTL_ESTORE, "the audit entry could not be written");
+    if (rc == 0)
+        rc = srv_commit(r, err);
+    if (rc)
+        srv_rollback(r);
+    return rc;
+}
+
 /* ---- query parameters ----------------------------------------------------- */
 
 struct query_check {

@@ -303,6 +303,12 @@ void srv_audit_stop(struct srv *s);
 int srv_begin(struct req *r, struct ectl_error *err);
 int srv_commit(struct req *r, struct ectl_error *err);
 void srv_rollback(struct req *r);
+/* Ends the transaction srv_begin() opened: when rc is 0, appends the audit
+ * entry (as srv_audit) and commits; otherwise, or when either fails,
+ * rolls back.  Returns the first failure (err set) or 0: the change and
+ * its entry are stored together or not at all. */
+int srv_end(struct req *r, int rc, const char *action, const char *subject, json_t *detail,
+            struct ectl_error *err);
 
 /* ---- store pool --------------------------------------------------------- */
 
