@@ -30,6 +30,8 @@ enum ectl_token_flags {
     ECTL_TOK_HONORIFIC = 1 << 1,  /* MR, DR, SHEIKH ... */
     ECTL_TOK_GENERIC = 1 << 2,    /* common business words: TRADING, COMPANY, GROUP ... */
     ECTL_TOK_TRANSLIT = 1 << 3,   /* came from a non-Latin script */
+    /* bit 4 is internal (ambiguous.h) */
+    ECTL_TOK_PATRONYMIC = 1 << 5, /* Viktorovich, Ivanovna, oglu: a father's name */
 };
 
 struct ectl_token {

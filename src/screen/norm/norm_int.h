@@ -149,6 +149,21 @@ int table_is_legal(const char *s, size_t len);
 int table_is_legal_ambiguous(const char *s, size_t len);
 int table_is_generic(const char *s, size_t len);
 int table_is_honorific(const char *s, size_t len);
+/* ---- numbers.c --------------------------------------------------------- */
+
+/* An English number written in words at the start of tok[0..n) ("forty
+ * four", "forty-fourth", "three", "first") or a digit ordinal ("1st"):
+ * writes its digits to out (at least 4 bytes, no NUL) and returns how many
+ * tokens it took, else 0. */
+size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char *out,
+                    size_t *out_len);
+
+/* A patronymic: an East Slavic one by its ending (Viktorovich, Ivanovna)
+ * or a Turkic "son/daughter of" word (oglu, kyzy). */
+int table_is_patronymic(const char *s, size_t len);
+/* A long single-word legal form misspelt by an edit (10-13 letters) or
+ * two (14 or more): "Aktiengeselschaft", "Corporaton". */
+int table_is_legal_misspelt(const char *s, size_t len);
 /* A multi-token legal form starting at tok[i]: returns how many tokens it
  * spans (0 if none). */
 size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n);

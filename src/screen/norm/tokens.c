@@ -136,6 +136,27 @@ static void merge(struct toks *t, size_t i, size_t k, const char *text, size_t l
     t->count -= k - 1;
 }
 
+/* Number words to digits ("forty four" -> "44"), before the legal forms
+ * so that a merged number is one token like a written one. */
+static void mark_numbers(struct toks *t)
+{
+    struct rawtok *r = t->n->raw;
+    for (size_t i = 0; i < t->count; i++) {
+        const char *words[2];
+        uint16_t lens[2];
+        size_t m = t->count - i < 2 ? t->count - i : 2;
+        for (size_t j = 0; j < m; j++) {
+            words[j] = tok_text(t, i + j);
+            lens[j] = r[i + j].len;
+        }
+        char digits[4];
+        size_t dl = 0;
+        size_t k = numbers_read(words, lens, m, digits, &dl);
+        if (k)
+            merge(t, i, k, digits, dl, r[i].flags & ECTL_TOK_TRANSLIT);
+    }
+}
+
 /* Short forms that are also words, initials or name particles (CO, SA, AS,
  * AB, AO ...) count only where legal forms stand: a suffix form last or
  * just before another legal form, a prefix form (AO, PT) first, and never
@@ -199,8 +220,15 @@ static int mark_legal(struct toks *t, int literal)
     /* 3. single words */
     for (size_t i = 0; i < t->count; i++) {
         const char *w = tok_text(t, i);
-        if ((r[i].flags & ECTL_TOK_LEGAL_FORM) || !table_is_legal(w, r[i].len))
+        if (r[i].flags & ECTL_TOK_LEGAL_FORM)
             continue;
+        if (!table_is_legal(w, r[i].len)) {
+            /* "Siemens Aktiengeselschaft" is Siemens AG: a typo in a long
+             * form must not turn it into a rare word of the name. */
+            if (t->count > 1 && table_is_legal_misspelt(w, r[i].len))
+                merge(t, i, 1, "llc", 3, ECTL_TOK_LEGAL_FORM);
+            continue;
+        }
         int amb = table_is_legal_ambiguous(w, r[i].len);
         if (amb && literal) {
             r[i].flags |= ECTL_TOK_AMBIGUOUS_FORM;
@@ -232,6 +260,8 @@ static void mark_words(struct toks *t)
             r[i].flags |= ECTL_TOK_GENERIC;
         if (table_is_honorific(w, r[i].len))
             r[i].flags |= ECTL_TOK_HONORIFIC;
+        if (table_is_patronymic(w, r[i].len))
+            r[i].flags |= ECTL_TOK_PATRONYMIC;
     }
 }
 
@@ -275,6 +305,7 @@ int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct c
      * is the only one (a 10 kB "word" keeps its first letters). */
     if (drop_last && t.count > 1)
         t.count--;
+    mark_numbers(&t);
     int amb = mark_legal(&t, literal);
     if (amb_mapped)
         *amb_mapped = amb;

@@ -235,6 +235,12 @@ static void legal_forms(void **state)
         {"As-Sayed Ali", "as sayed ali"},
         {"Sa", "sa"},
         {"11420 CORP.", "11420 llc"},
+        /* a long form misspelt by an edit or two is still the form */
+        {"Siemens Aktiengeselschaft", "siemens llc"},
+        {"Acme Corporaton", "acme llc"},
+        /* but not a short one, and not the whole name */
+        {"Acme Corg", "acme corg"},
+        {"Corporaton", "corporaton"},
     };
     TABLE(t);
     norm("Foo Co., Ltd.");
@@ -313,6 +319,43 @@ static void word_flags(void **state)
     assert_int_equal(flags_of("Владимир", 0), ECTL_TOK_TRANSLIT);
     assert_int_equal(flags_of("Vladimir", 0), 0);
     assert_int_equal(flags_of("Foo LLC", 1), ECTL_TOK_LEGAL_FORM);
+    /* function words say nothing about who a company is */
+    assert_int_equal(flags_of("The Coca-Cola Company", 0), ECTL_TOK_GENERIC);
+    assert_int_equal(flags_of("JPMorgan Chase and Co.", 2), ECTL_TOK_GENERIC);
+    assert_int_equal(flags_of("Bank of America", 1), ECTL_TOK_GENERIC);
+    /* titles in other languages, and a ship's type prefix */
+    assert_int_equal(flags_of("Monsieur Ilie Bolojan", 0), ECTL_TOK_HONORIFIC);
+    assert_int_equal(flags_of("MV Hellenic Spirit", 0), ECTL_TOK_HONORIFIC);
+    /* patronymics, by their ending or their word */
+    assert_int_equal(flags_of("Sergey Viktorovich Lavrov", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Sergey Viktorovich Lavrov", 2), 0);
+    assert_int_equal(flags_of("Volodymyr Oleksandrovych Zelenskyy", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Anna Ivanovna Petrova", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Ilham Heydar oglu Aliyev", 2), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Сергей Викторович Лавров", 1),
+                     ECTL_TOK_PATRONYMIC | ECTL_TOK_TRANSLIT);
+    assert_int_equal(flags_of("Bovich", 0), 0); /* a stem of three letters at least */
+}
+
+/* A number written in words is written in digits, as the lists mostly do. */
+static void number_words(void **state)
+{
+    (void)state;
+    static const struct pair t[] = {
+        {"Brigade Forty-Four", "brigade 44"},
+        {"Brigade Fourty four", "brigade 44"},
+        {"Brigade Forty 4", "brigade 44"},
+        {"Brigade 44", "brigade 44"},
+        {"Three Percenters", "3 percenters"},
+        {"1st International Bank", "1 international bank"},
+        {"First International Bank", "1 international bank"},
+        {"Twentieth Century", "twentieth century"}, /* only the ordinals 1st-12th */
+        {"Forty-Fourth Brigade", "44 brigade"},
+        {"Ninety Nine", "99"},
+        {"Seventy Eleven", "70 11"},
+        {"Oner Tenzin", "oner tenzin"},
+    };
+    TABLE(t);
 }
 
 static void kana(void **state)
@@ -938,6 +981,7 @@ int main(void)
         cmocka_unit_test(legal_forms),
         cmocka_unit_test(ambiguous_forms),
         cmocka_unit_test(word_flags),
+        cmocka_unit_test(number_words),
         cmocka_unit_test(kana),
         cmocka_unit_test(scripts),
         cmocka_unit_test(product_examples),
