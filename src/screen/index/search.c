@@ -32,8 +32,12 @@ static uint16_t tok_flags(const struct ectl_token *t, size_t len)
         f |= ECTL_IX_T_HONORIFIC;
     if (t->flags & ECTL_TOK_GENERIC)
         f |= ECTL_IX_T_GENERIC;
+    if (t->flags & ECTL_TOK_PATRONYMIC)
+        f |= ECTL_IX_T_PATRONYMIC;
     if (ectl_sim_has_digit(t->text, len))
         f |= ECTL_IX_T_DIGITS;
+    else if (len == 1)
+        f |= ECTL_IX_T_INITIAL; /* as the builder flags it (builder.c) */
     return f;
 }
 

@@ -224,6 +224,38 @@ static void joined_and_split_tokens(void **state)
     assert_int_equal(r.pairs[0].nc, 2);
 }
 
+/* An initial is a name it begins, but says little: one letter in 26. */
+static void initials(void **state)
+{
+    (void)state;
+    const float fi = ectl_ix_flag_factor(ECTL_IX_T_INITIAL);
+    assert_true(fi < 0.5f);
+    const float wq[] = {6.0f * fi, 5.0f}, wc[] = {4.0f, 5.0f};
+    assert_true(test_score("v putin", wq, "vladimir putin", wc, NULL) >= 0.85);
+    /* An initial of another name is no match. */
+    assert_true(test_score("o putin", wq, "vladimir putin", wc, NULL) < 0.6);
+    const float w3[] = {3.0f, 6.0f * fi, 5.0f}, wl[] = {3.0f, 5.0f, 5.0f};
+    assert_true(test_score("hans j friedrich", w3, "hans joachim friedrich", wl, NULL) >= 0.85);
+    assert_true(test_score("hans o friedrich", w3, "hans joachim friedrich", wl, NULL) < 0.85);
+    /* A middle initial the listed name leaves out costs little. */
+    const float w2[] = {3.0f, 5.0f};
+    assert_true(test_score("thomas a lindemann", w3, "thomas lindemann", w2, NULL) >= 0.85);
+}
+
+/* A father's name left out costs little, on either side. */
+static void patronymics(void **state)
+{
+    (void)state;
+    const float fp = ectl_ix_flag_factor(ECTL_IX_T_PATRONYMIC);
+    assert_true(fp < 0.5f);
+    const float w3[] = {3.0f, 6.0f * fp, 5.0f}, w2[] = {3.0f, 5.0f};
+    assert_true(test_score("sergey viktorovich lavrov", w3, "sergey lavrov", w2, NULL) >= 0.85);
+    assert_true(test_score("sergey lavrov", w2, "sergey viktorovich lavrov", w3, NULL) >= 0.9);
+    /* ... while a different surname still sinks the match. */
+    assert_true(test_score("sergey viktorovich ivanov", w3, "sergey viktorovich lavrov", w3,
+                           NULL) < 0.6);
+}
+
 static void explain_text(void **state)
 {
     (void)state;
@@ -264,6 +296,8 @@ int main(void)
         cmocka_unit_test_teardown(one_token_is_not_a_name, teardown),
         cmocka_unit_test_teardown(generic_words_do_not_match, teardown),
         cmocka_unit_test_teardown(joined_and_split_tokens, teardown),
+        cmocka_unit_test_teardown(initials, teardown),
+        cmocka_unit_test_teardown(patronymics, teardown),
         cmocka_unit_test_teardown(explain_text, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
