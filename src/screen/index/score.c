@@ -183,14 +183,48 @@ static void gather_runs(const struct ectl_sc_params *p, const struct ectl_sc_sid
         }
 }
 
+/* "son/daughter of" in Arabic names: the word after it is the father's
+ * name (MUHAMMAD BIN SALMAN is Muhammad, son of Salman). */
+static int is_connector(const struct ectl_sc_tok *t)
+{
+    static const char *const w[] = {"bin", "bint", "binti", "ibn", "ould"};
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+        if (t->len == strlen(w[i]) && !memcmp(t->text, w[i], t->len))
+            return 1;
+    return 0;
+}
+
+/* Where a side's first connector is (s->n if none) and, as a bit mask,
+ * the tokens right after a connector: the fathers' names. */
+static size_t lineage(const struct ectl_sc_side *s, uint64_t *father)
+{
+    size_t first = s->n;
+    *father = 0;
+    for (size_t i = 0; i + 1 < s->n; i++)
+        if (is_connector(&s->tok[i])) {
+            if (first == s->n)
+                first = i;
+            *father |= (uint64_t)1 << (i + 1);
+        }
+    return first;
+}
+
 static void gather(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
                    const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX], struct cand *v,
                    size_t *n)
 {
     uint64_t good_q = 0, good_c = 0;
+    /* When both names say whose son he is, a father's name on one side is
+     * not the person's own (given) name on the other: SALMAN BIN MUHAMMAD
+     * is not MUHAMMAD BIN SALMAN, though every token agrees. */
+    uint64_t fq, fc;
+    size_t cq = lineage(q, &fq), cc = lineage(c, &fc);
+    int both = cq < q->n && cc < c->n;
     for (size_t i = 0; i < q->n; i++)
         for (size_t j = 0; j < c->n; j++)
             if (sim[i][j] >= p->sim_floor) {
+                if (both && (((fq >> i & 1) && j < cc) || ((fc >> j & 1) && i < cq)))
+                    continue;
                 add_cand(v, n, i, 1, j, 1, sim[i][j], q->tok[i].w + c->tok[j].w);
                 if (sim[i][j] >= p->join_floor) {
                     good_q |= (uint64_t)1 << i;

@@ -256,6 +256,25 @@ static void patronymics(void **state)
                            NULL) < 0.6);
 }
 
+/* When both names say whose son he is (bin, ibn), the father's name on one
+ * side is not the given name on the other. */
+static void father_is_not_son(void **state)
+{
+    (void)state;
+    assert_true(test_score("salman bin muhammad al rawi", NULL, "muhammad bin salman al rawi",
+                           NULL, NULL) < 0.85);
+    assert_true(test_score("ibrahim bin al din al masri", NULL, "saif al din bin ibrahim al masri",
+                           NULL, NULL) < 0.85);
+    /* The same order matches; order is free where a name does not say it. */
+    assert_float_equal(test_score("muhammad bin salman al rawi", NULL,
+                                  "muhammad bin salman al rawi", NULL, NULL),
+                       1.0, 1e-9);
+    assert_true(test_score("osama bin laden", NULL, "osama bin muhammad ibn awad ibn laden", NULL,
+                           NULL) > 0.5);
+    assert_true(test_score("al rawi salman muhammad", NULL, "muhammad bin salman al rawi", NULL,
+                           NULL) >= 0.85);
+}
+
 static void explain_text(void **state)
 {
     (void)state;
@@ -298,6 +317,7 @@ int main(void)
         cmocka_unit_test_teardown(joined_and_split_tokens, teardown),
         cmocka_unit_test_teardown(initials, teardown),
         cmocka_unit_test_teardown(patronymics, teardown),
+        cmocka_unit_test_teardown(father_is_not_son, teardown),
         cmocka_unit_test_teardown(explain_text, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
