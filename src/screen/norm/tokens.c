@@ -11,7 +11,8 @@
 
 /* Internal token bits, cleared before the tokens are handed out. */
 #define TOK_BEFORE_COMMA 0x8000u
-#define TOK_INTERNAL TOK_BEFORE_COMMA
+#define TOK_DOT_JOINED 0x4000u /* closed by a dot with a letter right after it: "A.B" */
+#define TOK_INTERNAL (TOK_BEFORE_COMMA | TOK_DOT_JOINED)
 
 struct toks {
     struct ectl_norm *n;
@@ -87,6 +88,9 @@ static int split(struct ectl_norm *n, const struct cpbuf *s, struct toks *t)
             if (in_word) {
                 n->tokbuf[t->len++] = '\0';
                 in_word = 0;
+                if (c == '.' && i + 1 < s->n && s->v[i + 1] < 0x80 &&
+                    fold_cp(n, s->v[i + 1], tmp)[0] > '\'')
+                    cur->flags |= TOK_DOT_JOINED;
             }
             continue;
         }
@@ -134,6 +138,27 @@ static void merge(struct toks *t, size_t i, size_t k, const char *text, size_t l
     r[i].flags = (uint16_t)(flags | keep);
     memmove(&r[i + 1], &r[i + k], (t->count - i - k) * sizeof *r);
     t->count -= k - 1;
+}
+
+/* Three or more single letters written with dots and no space ("A.B.C.",
+ * "U.S.A.") are one word, an acronym: "A.B.C. Company" is ABC Company and
+ * not C.B.A. Company.  Two ("S.A.", "J.C.") are left to the legal forms
+ * and to the scorer's initials. */
+static void join_dotted(struct toks *t)
+{
+    struct rawtok *r = t->n->raw;
+    for (size_t i = 0; i < t->count; i++) {
+        size_t k = 0;
+        while (i + k < t->count && r[i + k].len == 1 && k < 8 &&
+               (k == 0 || (r[i + k - 1].flags & TOK_DOT_JOINED)))
+            k++;
+        if (k < 3)
+            continue;
+        char w[8];
+        for (size_t j = 0; j < k; j++)
+            w[j] = tok_text(t, i + j)[0];
+        merge(t, i, k, w, k, r[i].flags & ECTL_TOK_TRANSLIT);
+    }
 }
 
 /* Number words to digits ("forty four" -> "44"), before the legal forms
@@ -260,9 +285,19 @@ static void mark_words(struct toks *t)
             r[i].flags |= ECTL_TOK_GENERIC;
         if (table_is_honorific(w, r[i].len))
             r[i].flags |= ECTL_TOK_HONORIFIC;
-        if (table_is_patronymic(w, r[i].len))
-            r[i].flags |= ECTL_TOK_PATRONYMIC;
     }
+}
+
+/* A patronymic stands between the given name and the surname (Sergey
+ * Viktorovich Lavrov, and LAVROV, Sergey Viktorovich once the comma is
+ * undone); first or last, a word with its ending is a surname
+ * (Lukashevich, Abramovich). */
+static void mark_patronymics(struct toks *t)
+{
+    struct rawtok *r = t->n->raw;
+    for (size_t i = 1; i + 1 < t->count; i++)
+        if (!(r[i].flags & ECTL_TOK_LEGAL_FORM) && table_is_patronymic(tok_text(t, i), r[i].len))
+            r[i].flags |= ECTL_TOK_PATRONYMIC;
 }
 
 /* "PUTIN, Vladimir" -> "vladimir putin".  Only for one comma, with words
@@ -305,12 +340,14 @@ int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct c
      * is the only one (a 10 kB "word" keeps its first letters). */
     if (drop_last && t.count > 1)
         t.count--;
+    join_dotted(&t);
     mark_numbers(&t);
     int amb = mark_legal(&t, literal);
     if (amb_mapped)
         *amb_mapped = amb;
     mark_words(&t);
     undo_comma(&t, ci);
+    mark_patronymics(&t);
     char *dst = out->buf + v * ECTL_NORM_BUFSZ;
     size_t used = 0;
     for (size_t i = 0; i < t.count && form->n < ECTL_NORM_MAX_TOKENS; i++) {

@@ -160,6 +160,23 @@ static void punctuation(void **state)
     TABLE(t);
 }
 
+/* Three or more letters with dots are one acronym; fewer are initials. */
+static void dotted_acronyms(void **state)
+{
+    (void)state;
+    static const struct pair t[] = {
+        {"A.B.C. Company", "abc llc"},
+        {"C.B.A. Company", "cba llc"},
+        {"U.S.A. Trading", "usa trading"},
+        {"U.S. Department of State", "u s department of state"},
+        {"A. B. C. Company", "a b c llc"},
+        {"Foo S.p.A.", "foo llc"},
+        {"Foo L.L.C.", "foo llc"},
+        {"J.-C. Juncker", "j c juncker"},
+    };
+    TABLE(t);
+}
+
 static void surname_comma(void **state)
 {
     (void)state;
@@ -334,7 +351,11 @@ static void word_flags(void **state)
     assert_int_equal(flags_of("Ilham Heydar oglu Aliyev", 2), ECTL_TOK_PATRONYMIC);
     assert_int_equal(flags_of("Сергей Викторович Лавров", 1),
                      ECTL_TOK_PATRONYMIC | ECTL_TOK_TRANSLIT);
-    assert_int_equal(flags_of("Bovich", 0), 0); /* a stem of three letters at least */
+    assert_int_equal(flags_of("Ivan Bovich Petrov", 1), 0); /* a stem of three letters at least */
+    /* first or last, it is a surname */
+    assert_int_equal(flags_of("Alexander Lukashevich", 1), 0);
+    assert_int_equal(flags_of("ABRAMOVICH, Roman Arkadyevich", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("ABRAMOVICH, Roman Arkadyevich", 2), 0);
 }
 
 /* A number written in words is written in digits, as the lists mostly do. */
@@ -388,6 +409,8 @@ static void scripts(void **state)
         {"Мар'яна", "maryana"},
         {"Путін Володимир", "putin volodymyr"},  /* Ukrainian */
         {"Уладзімір Пуцін", "uladzimir putsin"}, /* Belarusian */
+        {"Қасым-Жомарт Тоқаев", "kasym zhomart tokayev"}, /* Kazakh letters */
+        {"Нұрсұлтан Әбішұлы Назарбаев", "nursultan abishuly nazarbayev"},
         {"Νικόλαος", "nikolaos"},
         {"Վլադիմիր Պուտին", "vladimir putin"}, /* Armenian */
         {"व्लादिमीर पुतिन", "vladimir putin"},   /* Hindi final schwa */
@@ -977,6 +1000,7 @@ int main(void)
         cmocka_unit_test(nfkc_and_case),
         cmocka_unit_test(diacritics),
         cmocka_unit_test(punctuation),
+        cmocka_unit_test(dotted_acronyms),
         cmocka_unit_test(surname_comma),
         cmocka_unit_test(legal_forms),
         cmocka_unit_test(ambiguous_forms),
