@@ -164,6 +164,8 @@ static unsigned token_flags(const struct ectl_token *t)
         f |= ECTL_IX_T_GENERIC;
     if (t->flags & ECTL_TOK_PATRONYMIC)
         f |= ECTL_IX_T_PATRONYMIC;
+    if (t->flags & ECTL_TOK_FUNCTION)
+        f |= ECTL_IX_T_FUNCTION;
     for (size_t i = 0; i < t->len; i++)
         if (t->text[i] >= '0' && t->text[i] <= '9')
             f |= ECTL_IX_T_DIGITS;

@@ -20,10 +20,12 @@ const struct ectl_sc_params ectl_sc_default_params = {
     .gamma_q = 1.0f,
     .gamma_c = 0.5f,
     .uninformative = 0.5f,
+    .number_miss = 0.7f,
     .kind_factor = {1.0f, 1.0f, 0.97f, 0.92f, 1.0f},
 };
 
-#define WEAK_FLAGS (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC)
+#define WEAK_FLAGS \
+    (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC | ECTL_IX_T_FUNCTION)
 
 /* No consonant but y, w, h: Yi, Oh, Woo, Ee. */
 static int vowels_only(const struct ectl_sc_tok *t)
@@ -334,6 +336,44 @@ static int typo(const struct ectl_sc_params *p, int single, const struct ectl_sc
     return ectl_sim_osa(a->text, a->len, b->text, b->len, max) <= max;
 }
 
+/* A Roman numeral from II to XXXIX, as a fund or a subsidiary is
+ * numbered ("Fund III", "Solutions II"). */
+static int roman(const struct ectl_sc_tok *t)
+{
+    static const char *const units[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    if (t->len < 2 || t->len > 8)
+        return 0;
+    for (size_t tens = 0; tens <= 3; tens++)
+        for (size_t u = 0; u <= 9; u++) {
+            char buf[16];
+            size_t n = 0;
+            for (size_t k = 0; k < tens; k++)
+                buf[n++] = 'x';
+            size_t ul = strlen(units[u]);
+            memcpy(buf + n, units[u], ul);
+            n += ul;
+            if (n == t->len && n >= 2 && !memcmp(buf, t->text, n))
+                return 1;
+        }
+    return 0;
+}
+
+/* Whether a side leaves a number unmatched: a token with a digit, or, in
+ * an organisation's name (one with a legal form or a generic word), a
+ * Roman numeral.  A person's "Xi" or "Ii" is a name. */
+static int unmatched_number(const struct ectl_sc_side *s, uint64_t used)
+{
+    int org = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->tok[i].flags & (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC))
+            org = 1;
+    for (size_t i = 0; i < s->n; i++)
+        if (!(used >> i & 1) &&
+            ((s->tok[i].flags & ECTL_IX_T_DIGITS) || (org && roman(&s->tok[i]))))
+            return 1;
+    return 0;
+}
+
 double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
                      const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX],
                      struct ectl_sc_result *out)
@@ -342,6 +382,7 @@ double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *
     size_t n = 0;
     if (out) {
         out->score = out->cq = out->cc = 0;
+        out->number_miss = 0;
         out->n_pairs = 0;
     }
     if (q->n == 0 || c->n == 0)
@@ -384,10 +425,17 @@ double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *
                    (p->gamma_c == 0.5f ? sqrt(cc) : pow(cc, p->gamma_c));
     if (!informative)
         score *= p->uninformative;
+    /* A number in a name is an identifier ("Fund II", "2004-1", "Victory
+     * 3"): one that the other name lacks or writes differently is another
+     * fund, series or ship, whatever the rest of the name says. */
+    int nm = unmatched_number(q, uq) || unmatched_number(c, uc);
+    if (nm)
+        score *= p->number_miss;
     if (out) {
         out->score = score;
         out->cq = cq;
         out->cc = cc;
+        out->number_miss = nm;
         out->n_pairs = np;
     }
     return score;
@@ -480,6 +528,8 @@ void ectl_sc_explain(const struct ectl_sc_side *q, const struct ectl_sc_side *c,
             put(&o, side[s]->tok[i].text, side[s]->tok[i].len);
         }
     }
+    if (r->number_miss)
+        put_z(&o, o.len ? "; numbers differ" : "numbers differ");
     if (o.len == 0 && !o.full)
         put_z(&o, "no token matched");
     buf[o.len < cap ? o.len : cap - 1] = '\0';

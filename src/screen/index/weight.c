@@ -8,7 +8,7 @@
 
 float ectl_ix_flag_factor(unsigned flags)
 {
-    if (flags & ECTL_IX_T_LEGAL)
+    if (flags & (ECTL_IX_T_LEGAL | ECTL_IX_T_FUNCTION))
         return 0.05f;
     if (flags & ECTL_IX_T_HONORIFIC)
         return 0.1f;

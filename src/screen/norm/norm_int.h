@@ -137,10 +137,11 @@ struct comma_info {
  * out->buf[v * ECTL_NORM_BUFSZ ...]).  drop_last drops the last raw token
  * (the input was cut inside a word).  literal leaves the ambiguous short
  * legal forms (SE, AS, CO, PT ...) as words; *amb_mapped (when not NULL)
- * tells whether one was mapped to the class.  Returns 0 or ECTL_ENOMEM. */
+ * tells whether one was mapped to the class.  no_brackets leaves out the
+ * words in round or square brackets.  Returns 0 or ECTL_ENOMEM. */
 int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct comma_info *ci,
-                 int drop_last, int literal, struct ectl_norm_result *out, size_t v,
-                 int *amb_mapped);
+                 int drop_last, int literal, int no_brackets, struct ectl_norm_result *out,
+                 size_t v, int *amb_mapped);
 
 /* Tables (tables.c).  Lookups on lower-case ASCII tokens. */
 int table_is_legal(const char *s, size_t len);
@@ -149,6 +150,9 @@ int table_is_legal(const char *s, size_t len);
 int table_is_legal_ambiguous(const char *s, size_t len);
 int table_is_generic(const char *s, size_t len);
 int table_is_honorific(const char *s, size_t len);
+int table_is_function_word(const char *s, size_t len);
+/* The generic word an abbreviation stands for ("intl": "international"), or NULL. */
+const char *table_abbreviation(const char *s, size_t len);
 /* ---- numbers.c --------------------------------------------------------- */
 
 /* An English number written in words at the start of tok[0..n) ("forty

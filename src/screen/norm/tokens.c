@@ -16,6 +16,7 @@
 
 struct toks {
     struct ectl_norm *n;
+    int no_brackets; /* leave out what is in brackets */
     size_t len; /* bytes used in n->tokbuf */
     size_t count;
 };
@@ -62,7 +63,7 @@ static int split(struct ectl_norm *n, const struct cpbuf *s, struct toks *t)
         return ECTL_ENOMEM;
     t->len = 0;
     t->count = 0;
-    int in_tr = 0, in_word = 0, seen_comma = 0;
+    int in_tr = 0, in_word = 0, seen_comma = 0, depth = 0;
     struct rawtok *cur = NULL;
     char tmp[16];
     for (size_t i = 0; i <= s->n; i++) {
@@ -76,8 +77,15 @@ static int split(struct ectl_norm *n, const struct cpbuf *s, struct toks *t)
             in_tr = 0;
             continue;
         }
+        if (c == '(' || c == '[')
+            depth++;
         if (c == ',') {
             seen_comma = 1;
+            f = "";
+        } else if (c == ')' || c == ']') {
+            depth -= depth > 0;
+            f = "";
+        } else if (depth && t->no_brackets) {
             f = "";
         } else {
             f = fold_cp(n, c, tmp);
@@ -280,11 +288,16 @@ static void mark_words(struct toks *t)
     for (size_t i = 0; i < t->count; i++) {
         if (r[i].flags & ECTL_TOK_LEGAL_FORM)
             continue;
+        const char *full = table_abbreviation(tok_text(t, i), r[i].len);
+        if (full)
+            merge(t, i, 1, full, strlen(full), r[i].flags);
         const char *w = tok_text(t, i);
         if (table_is_generic(w, r[i].len))
             r[i].flags |= ECTL_TOK_GENERIC;
         if (table_is_honorific(w, r[i].len))
             r[i].flags |= ECTL_TOK_HONORIFIC;
+        if (table_is_function_word(w, r[i].len))
+            r[i].flags |= ECTL_TOK_FUNCTION;
     }
 }
 
@@ -328,10 +341,10 @@ static void undo_comma(struct toks *t, const struct comma_info *ci)
 }
 
 int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct comma_info *ci,
-                 int drop_last, int literal, struct ectl_norm_result *out, size_t v,
-                 int *amb_mapped)
+                 int drop_last, int literal, int no_brackets, struct ectl_norm_result *out,
+                 size_t v, int *amb_mapped)
 {
-    struct toks t = {.n = n};
+    struct toks t = {.n = n, .no_brackets = no_brackets};
     struct ectl_name_form *form = &out->variants[v];
     form->n = 0;
     if (split(n, stream, &t))

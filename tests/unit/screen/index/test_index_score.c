@@ -200,6 +200,8 @@ static void one_token_is_not_a_name(void **state)
 static void generic_words_do_not_match(void **state)
 {
     (void)state;
+    /* "the", "and", "of", "for" weigh as little as a legal form. */
+    assert_true(ectl_ix_flag_factor(ECTL_IX_T_FUNCTION) <= ectl_ix_flag_factor(ECTL_IX_T_LEGAL));
     const float wq[] = {0.3f};
     const float wc[] = {6.0f, 0.3f};
     /* "CORP" against "11420 CORP". */
@@ -275,6 +277,34 @@ static void father_is_not_son(void **state)
                            NULL) >= 0.85);
 }
 
+/* A number one name has and the other lacks, or writes differently, is
+ * another fund, series or ship. */
+static void numbers_must_agree(void **state)
+{
+    (void)state;
+    struct ectl_sc_result r;
+    const float w5[] = {4.0f, 0.3f, 0.3f, 2.0f, 0.05f}, w4[] = {4.0f, 0.3f, 0.3f, 0.05f};
+    double s = test_score("bowne ~global ~solutions !llc", w4,
+                          "bowne ~global ~solutions ii !llc", w5, &r);
+    assert_true(s < 0.85);
+    assert_true(r.number_miss);
+    char buf[ECTL_EXPLAIN_MAX];
+    struct ectl_sc_side q, c;
+    test_side(&q, "bowne ~global ~solutions !llc", w4);
+    test_side(&c, "bowne ~global ~solutions ii !llc", w5);
+    ectl_sc_explain(&q, &c, &r, buf, sizeof buf);
+    assert_non_null(strstr(buf, "numbers differ"));
+    /* digits, on either side */
+    assert_true(test_score("snow storm 1", NULL, "snow storm 2", NULL, NULL) < 0.6);
+    assert_true(test_score("victory 3", NULL, "victory", NULL, NULL) < 0.6);
+    assert_float_equal(test_score("snow storm 2", NULL, "snow storm 2", NULL, NULL), 1.0, 1e-9);
+    /* "Xi" and "Ii" in a person's name are names, not numerals. */
+    const float wp[] = {3.0f, 4.0f}, wp1[] = {4.0f};
+    assert_float_equal(test_score("jinping", wp1, "xi jinping", wp, &r),
+                       test_score("jinping", wp1, "yu jinping", wp, NULL), 1e-9);
+    assert_false(r.number_miss);
+}
+
 static void explain_text(void **state)
 {
     (void)state;
@@ -318,6 +348,7 @@ int main(void)
         cmocka_unit_test_teardown(initials, teardown),
         cmocka_unit_test_teardown(patronymics, teardown),
         cmocka_unit_test_teardown(father_is_not_son, teardown),
+        cmocka_unit_test_teardown(numbers_must_agree, teardown),
         cmocka_unit_test_teardown(explain_text, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,6 +177,25 @@ static void dotted_acronyms(void **state)
     TABLE(t);
 }
 
+/* A listed name is also read without its bracketed part, and says so. */
+static void brackets(void **state)
+{
+    (void)state;
+    want_first("Deutsche Bank (Schweiz) AG", "deutsche bank schweiz llc");
+    want_any("Deutsche Bank (Schweiz) AG", "deutsche bank llc");
+    int found = 0;
+    for (size_t v = 0; v < R.n_variants; v++)
+        if (R.unbracketed >> v & 1) {
+            assert_string_equal(form(&R, v), "deutsche bank llc");
+            found = 1;
+        }
+    assert_true(found);
+    norm("(Schweiz)");
+    assert_int_equal(R.unbracketed, 0);
+    norm("Deutsche Bank AG");
+    assert_int_equal(R.unbracketed, 0);
+}
+
 static void surname_comma(void **state)
 {
     (void)state;
@@ -257,6 +276,9 @@ static void legal_forms(void **state)
         {"Acme Corporaton", "acme llc"},
         /* but not a short one, and not the whole name */
         {"Acme Corg", "acme corg"},
+        {"Tactical Missiles Corporation Joynt Stock Company", "tactical missiles llc"},
+        {"Tactical Missiles Corporation Joint Stock Compan", "tactical missiles llc"},
+        {"First Bank Int'l", "1 bank international"},
         {"Corporaton", "corporaton"},
     };
     TABLE(t);
@@ -337,12 +359,13 @@ static void word_flags(void **state)
     assert_int_equal(flags_of("Vladimir", 0), 0);
     assert_int_equal(flags_of("Foo LLC", 1), ECTL_TOK_LEGAL_FORM);
     /* function words say nothing about who a company is */
-    assert_int_equal(flags_of("The Coca-Cola Company", 0), ECTL_TOK_GENERIC);
-    assert_int_equal(flags_of("JPMorgan Chase and Co.", 2), ECTL_TOK_GENERIC);
-    assert_int_equal(flags_of("Bank of America", 1), ECTL_TOK_GENERIC);
+    assert_int_equal(flags_of("The Coca-Cola Company", 0), ECTL_TOK_FUNCTION);
+    assert_int_equal(flags_of("JPMorgan Chase and Co.", 2), ECTL_TOK_FUNCTION);
+    assert_int_equal(flags_of("Bank of America", 1), ECTL_TOK_FUNCTION);
     /* titles in other languages, and a ship's type prefix */
     assert_int_equal(flags_of("Monsieur Ilie Bolojan", 0), ECTL_TOK_HONORIFIC);
     assert_int_equal(flags_of("MV Hellenic Spirit", 0), ECTL_TOK_HONORIFIC);
+    assert_int_equal(flags_of("Amir Sayyid Abdullah", 1), ECTL_TOK_HONORIFIC);
     /* patronymics, by their ending or their word */
     assert_int_equal(flags_of("Sergey Viktorovich Lavrov", 1), ECTL_TOK_PATRONYMIC);
     assert_int_equal(flags_of("Sergey Viktorovich Lavrov", 2), 0);
@@ -1001,6 +1024,7 @@ int main(void)
         cmocka_unit_test(diacritics),
         cmocka_unit_test(punctuation),
         cmocka_unit_test(dotted_acronyms),
+        cmocka_unit_test(brackets),
         cmocka_unit_test(surname_comma),
         cmocka_unit_test(legal_forms),
         cmocka_unit_test(ambiguous_forms),
