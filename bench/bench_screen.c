@@ -182,6 +182,8 @@ static int ectl_pairs(const struct sb_cases *k, const char *dir, double *score)
     }
     static struct ectl_match m[ECTL_SCREEN_MAX_LIMIT];
     struct ectl_screen_opts opts = {.threshold = 0.01, .limit = ECTL_SCREEN_MAX_LIMIT};
+    const char *dump_path = getenv("BENCH_PAIRS_DUMP");
+    FILE *dump = dump_path && *dump_path ? fopen(dump_path, "w") : NULL;
     for (size_t i = 0; i < k->n_pairs && !sb_stop; i++) {
         char want[32];
         size_t first = i, n = 0;
@@ -192,12 +194,20 @@ static int ectl_pairs(const struct sb_cases *k, const char *dir, double *score)
         score[i] = 0;
         if (ectl_screen(idx, k->pairs[i].a, &opts, m, ECTL_SCREEN_MAX_LIMIT, &n, &err))
             continue;
+        const char *why = "";
         for (size_t h = 0; h < n; h++)
             if (!strcmp(m[h].id, want)) {
                 score[i] = m[h].score;
+                why = m[h].explain;
                 break;
             }
+        /* BENCH_PAIRS_DUMP=file: one line per pair, to read the errors by class */
+        if (dump)
+            fprintf(dump, "%.3f\t%d\t%s\t%s\t%s\t%s\n", score[i], k->pairs[i].match,
+                    types[k->pairs[i].type], k->pairs[i].a, k->pairs[i].b, why);
     }
+    if (dump)
+        fclose(dump);
     ectl_index_close(idx);
     return sb_stop ? -1 : 0;
 }

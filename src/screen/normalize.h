@@ -30,6 +30,9 @@ enum ectl_token_flags {
     ECTL_TOK_HONORIFIC = 1 << 1,  /* MR, DR, SHEIKH ... */
     ECTL_TOK_GENERIC = 1 << 2,    /* common business words: TRADING, COMPANY, GROUP ... */
     ECTL_TOK_TRANSLIT = 1 << 3,   /* came from a non-Latin script */
+    /* bit 4 is internal (ambiguous.h) */
+    ECTL_TOK_PATRONYMIC = 1 << 5, /* Viktorovich, Ivanovna, oglu: a father's name */
+    ECTL_TOK_FUNCTION = 1 << 6,   /* the, and, of, for */
 };
 
 struct ectl_token {
@@ -48,6 +51,12 @@ struct ectl_name_form {
  * romanisations differ): variants[0] is the most likely. */
 struct ectl_norm_result {
     size_t n_variants;
+    /* Bit v: variants[v] is the name without its bracketed part ("Deutsche
+     * Bank (Schweiz) AG" read as "deutsche bank llc").  A listed name is
+     * filed under it, so that a query may leave a qualifier out; a query
+     * is not read that way, so that two different qualifiers still differ
+     * ("Bank of China (Hong Kong)" is not "Bank of China (Singapore)"). */
+    unsigned unbracketed;
     struct ectl_name_form variants[ECTL_NORM_MAX_VARIANTS];
     char buf[ECTL_NORM_BUFSZ * ECTL_NORM_MAX_VARIANTS];
 };

@@ -162,9 +162,15 @@ static unsigned token_flags(const struct ectl_token *t)
         f |= ECTL_IX_T_HONORIFIC;
     if (t->flags & ECTL_TOK_GENERIC)
         f |= ECTL_IX_T_GENERIC;
+    if (t->flags & ECTL_TOK_PATRONYMIC)
+        f |= ECTL_IX_T_PATRONYMIC;
+    if (t->flags & ECTL_TOK_FUNCTION)
+        f |= ECTL_IX_T_FUNCTION;
     for (size_t i = 0; i < t->len; i++)
         if (t->text[i] >= '0' && t->text[i] <= '9')
             f |= ECTL_IX_T_DIGITS;
+    if (t->len == 1 && !(f & ECTL_IX_T_DIGITS))
+        f |= ECTL_IX_T_INITIAL;
     return f;
 }
 

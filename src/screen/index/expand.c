@@ -385,8 +385,11 @@ void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
     if (qt->n_exp > keep)
         qt->n_exp = keep;
     /* A token the lists lack, spelled like one they have, is as rare as
-     * that one: a typo must not make it weigh more. */
-    if (qt->term == ECTL_IX_NONE && qt->n_exp && qt->exp[0].sim >= 0.85f)
+     * that one: a typo must not make it weigh more.  Nor less than it
+     * weighs by its class: an initial is similar to every name it begins,
+     * and stays an initial. */
+    if (qt->term == ECTL_IX_NONE && qt->n_exp && qt->exp[0].sim >= 0.85f &&
+        ix->terms[qt->exp[0].term].weight < s->q.tok[i].w)
         s->q.tok[i].w = ix->terms[qt->exp[0].term].weight;
 }
 

@@ -120,6 +120,9 @@ enum ectl_ix_term_flags {
     ECTL_IX_T_HONORIFIC = 1 << 1, /* ECTL_TOK_HONORIFIC */
     ECTL_IX_T_GENERIC = 1 << 2,   /* ECTL_TOK_GENERIC */
     ECTL_IX_T_DIGITS = 1 << 3,    /* contains a digit: matches only itself */
+    ECTL_IX_T_INITIAL = 1 << 4,   /* one letter: an initial, or a letter of an acronym */
+    ECTL_IX_T_PATRONYMIC = 1 << 5, /* ECTL_TOK_PATRONYMIC */
+    ECTL_IX_T_FUNCTION = 1 << 6,  /* ECTL_TOK_FUNCTION: the, and, of, for */
 };
 
 struct ectl_ix_term {

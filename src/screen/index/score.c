@@ -13,17 +13,19 @@ const struct ectl_sc_params ectl_sc_default_params = {
     .pkey_bonus = 0.10f,
     .pkey_short = 0.85f,
     .acronym_sim = 0.90f,
-    .initial_sim = 0.82f,
+    .initial_sim = 0.90f,
     .sim_power = 2.0f,
     .unlisted_power = 1.0f,
     .middle = 0.4f,
     .gamma_q = 1.0f,
     .gamma_c = 0.5f,
     .uninformative = 0.5f,
+    .number_miss = 0.7f,
     .kind_factor = {1.0f, 1.0f, 0.97f, 0.92f, 1.0f},
 };
 
-#define WEAK_FLAGS (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC)
+#define WEAK_FLAGS \
+    (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC | ECTL_IX_T_FUNCTION)
 
 /* No consonant but y, w, h: Yi, Oh, Woo, Ee. */
 static int vowels_only(const struct ectl_sc_tok *t)
@@ -183,14 +185,48 @@ static void gather_runs(const struct ectl_sc_params *p, const struct ectl_sc_sid
         }
 }
 
+/* "son/daughter of" in Arabic names: the word after it is the father's
+ * name (MUHAMMAD BIN SALMAN is Muhammad, son of Salman). */
+static int is_connector(const struct ectl_sc_tok *t)
+{
+    static const char *const w[] = {"bin", "bint", "binti", "ibn", "ould"};
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+        if (t->len == strlen(w[i]) && !memcmp(t->text, w[i], t->len))
+            return 1;
+    return 0;
+}
+
+/* Where a side's first connector is (s->n if none) and, as a bit mask,
+ * the tokens right after a connector: the fathers' names. */
+static size_t lineage(const struct ectl_sc_side *s, uint64_t *father)
+{
+    size_t first = s->n;
+    *father = 0;
+    for (size_t i = 0; i + 1 < s->n; i++)
+        if (is_connector(&s->tok[i])) {
+            if (first == s->n)
+                first = i;
+            *father |= (uint64_t)1 << (i + 1);
+        }
+    return first;
+}
+
 static void gather(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
                    const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX], struct cand *v,
                    size_t *n)
 {
     uint64_t good_q = 0, good_c = 0;
+    /* When both names say whose son he is, a father's name on one side is
+     * not the person's own (given) name on the other: SALMAN BIN MUHAMMAD
+     * is not MUHAMMAD BIN SALMAN, though every token agrees. */
+    uint64_t fq, fc;
+    size_t cq = lineage(q, &fq), cc = lineage(c, &fc);
+    int both = cq < q->n && cc < c->n;
     for (size_t i = 0; i < q->n; i++)
         for (size_t j = 0; j < c->n; j++)
             if (sim[i][j] >= p->sim_floor) {
+                if (both && (((fq >> i & 1) && j < cc) || ((fc >> j & 1) && i < cq)))
+                    continue;
                 add_cand(v, n, i, 1, j, 1, sim[i][j], q->tok[i].w + c->tok[j].w);
                 if (sim[i][j] >= p->join_floor) {
                     good_q |= (uint64_t)1 << i;
@@ -300,6 +336,44 @@ static int typo(const struct ectl_sc_params *p, int single, const struct ectl_sc
     return ectl_sim_osa(a->text, a->len, b->text, b->len, max) <= max;
 }
 
+/* A Roman numeral from II to XXXIX, as a fund or a subsidiary is
+ * numbered ("Fund III", "Solutions II"). */
+static int roman(const struct ectl_sc_tok *t)
+{
+    static const char *const units[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    if (t->len < 2 || t->len > 8)
+        return 0;
+    for (size_t tens = 0; tens <= 3; tens++)
+        for (size_t u = 0; u <= 9; u++) {
+            char buf[16];
+            size_t n = 0;
+            for (size_t k = 0; k < tens; k++)
+                buf[n++] = 'x';
+            size_t ul = strlen(units[u]);
+            memcpy(buf + n, units[u], ul);
+            n += ul;
+            if (n == t->len && n >= 2 && !memcmp(buf, t->text, n))
+                return 1;
+        }
+    return 0;
+}
+
+/* Whether a side leaves a number unmatched: a token with a digit, or, in
+ * an organisation's name (one with a legal form or a generic word), a
+ * Roman numeral.  A person's "Xi" or "Ii" is a name. */
+static int unmatched_number(const struct ectl_sc_side *s, uint64_t used)
+{
+    int org = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->tok[i].flags & (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC))
+            org = 1;
+    for (size_t i = 0; i < s->n; i++)
+        if (!(used >> i & 1) &&
+            ((s->tok[i].flags & ECTL_IX_T_DIGITS) || (org && roman(&s->tok[i]))))
+            return 1;
+    return 0;
+}
+
 double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *q,
                      const struct ectl_sc_side *c, const float (*sim)[ECTL_SC_MAX],
                      struct ectl_sc_result *out)
@@ -308,6 +382,7 @@ double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *
     size_t n = 0;
     if (out) {
         out->score = out->cq = out->cc = 0;
+        out->number_miss = 0;
         out->n_pairs = 0;
     }
     if (q->n == 0 || c->n == 0)
@@ -350,10 +425,17 @@ double ectl_sc_score(const struct ectl_sc_params *p, const struct ectl_sc_side *
                    (p->gamma_c == 0.5f ? sqrt(cc) : pow(cc, p->gamma_c));
     if (!informative)
         score *= p->uninformative;
+    /* A number in a name is an identifier ("Fund II", "2004-1", "Victory
+     * 3"): one that the other name lacks or writes differently is another
+     * fund, series or ship, whatever the rest of the name says. */
+    int nm = unmatched_number(q, uq) || unmatched_number(c, uc);
+    if (nm)
+        score *= p->number_miss;
     if (out) {
         out->score = score;
         out->cq = cq;
         out->cc = cc;
+        out->number_miss = nm;
         out->n_pairs = np;
     }
     return score;
@@ -446,6 +528,8 @@ void ectl_sc_explain(const struct ectl_sc_side *q, const struct ectl_sc_side *c,
             put(&o, side[s]->tok[i].text, side[s]->tok[i].len);
         }
     }
+    if (r->number_miss)
+        put_z(&o, o.len ? "; numbers differ" : "numbers differ");
     if (o.len == 0 && !o.full)
         put_z(&o, "no token matched");
     buf[o.len < cap ? o.len : cap - 1] = '\0';

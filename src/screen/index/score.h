@@ -48,6 +48,7 @@ struct ectl_sc_params {
     float gamma_q;       /* exponent of the query coverage */
     float gamma_c;       /* exponent of the listed-name coverage */
     float uninformative; /* factor when only legal forms / generic words matched */
+    float number_miss;   /* factor when a number of one name is not in the other */
     float kind_factor[5]; /* per enum ectl_name_kind: primary, aka, fka, weak, original */
 };
 
@@ -79,6 +80,7 @@ struct ectl_sc_pair {
 struct ectl_sc_result {
     double score;
     double cq, cc;
+    int number_miss; /* a number of one name is not in the other */
     size_t n_pairs;
     struct ectl_sc_pair pairs[ECTL_SC_MAX];
 };

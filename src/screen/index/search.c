@@ -32,8 +32,14 @@ static uint16_t tok_flags(const struct ectl_token *t, size_t len)
         f |= ECTL_IX_T_HONORIFIC;
     if (t->flags & ECTL_TOK_GENERIC)
         f |= ECTL_IX_T_GENERIC;
+    if (t->flags & ECTL_TOK_PATRONYMIC)
+        f |= ECTL_IX_T_PATRONYMIC;
+    if (t->flags & ECTL_TOK_FUNCTION)
+        f |= ECTL_IX_T_FUNCTION;
     if (ectl_sim_has_digit(t->text, len))
         f |= ECTL_IX_T_DIGITS;
+    else if (len == 1)
+        f |= ECTL_IX_T_INITIAL; /* as the builder flags it (builder.c) */
     return f;
 }
 
@@ -220,6 +226,8 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
     }
     s->n_ents = 0;
     for (size_t v = 0; v < q->n_variants && v < ECTL_NORM_MAX_VARIANTS; v++) {
+        if (q->unbracketed >> v & 1)
+            continue; /* for listed names only (normalize.h) */
         uint32_t *term = s->qterm[v];
         ectl_search_query_side(ix, &q->variants[v], &s->q, term, s->qpk[v]);
         for (size_t i = 0; i < s->q.n; i++) {

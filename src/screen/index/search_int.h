@@ -17,7 +17,8 @@
 
 #define EXP_CAP 64    /* fuzzy terms kept per query token, at most */
 #define ROW_MAX 4096  /* distinct terms whose similarities one query form caches */
-#define WEAK_FLAGS (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC)
+#define WEAK_FLAGS \
+    (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC | ECTL_IX_T_FUNCTION)
 
 struct exp {
     uint32_t term;

@@ -8,11 +8,20 @@
 
 float ectl_ix_flag_factor(unsigned flags)
 {
-    if (flags & ECTL_IX_T_LEGAL)
+    if (flags & (ECTL_IX_T_LEGAL | ECTL_IX_T_FUNCTION))
         return 0.05f;
     if (flags & ECTL_IX_T_HONORIFIC)
         return 0.1f;
     if (flags & ECTL_IX_T_GENERIC)
+        return 0.3f;
+    /* One letter tells one name in 26 from the rest, however rare the
+     * letter is as a word of the lists: "V. Putin" is mostly "Putin". */
+    if (flags & ECTL_IX_T_INITIAL)
+        return 0.3f;
+    /* A father's name says less than the person's own names, and lists
+     * and documents often leave it out ("Sergey Lavrov" for SERGEY
+     * VIKTOROVICH LAVROV); it still counts. */
+    if (flags & ECTL_IX_T_PATRONYMIC)
         return 0.3f;
     return 1.0f;
 }

@@ -663,12 +663,24 @@ static int nfkc_casefold(struct ectl_norm *n, const char *text, size_t len)
     }
 }
 
+/* Whether the text has a bracketed part with a word after it is closed
+ * or before it is opened: "X (Y)", not "(Y)" alone. */
+static int has_brackets(const struct cpbuf *s)
+{
+    size_t open = s->n;
+    for (size_t i = 0; i < s->n && open == s->n; i++)
+        if (s->v[i] == '(' || s->v[i] == '[')
+            open = i;
+    return open < s->n;
+}
+
 int ectl_norm_name(struct ectl_norm *n, const char *text, size_t len, struct ectl_norm_result *out,
                    struct ectl_error *err)
 {
     if (!out)
         return ectl_error_set(err, ECTL_EINVAL, "ectl_norm_name: no result");
     out->n_variants = 0;
+    out->unbracketed = 0;
     if (!n || (!text && len))
         return ectl_error_set(err, ECTL_EINVAL, "ectl_norm_name: no normaliser or text");
     int ascii;
@@ -725,7 +737,8 @@ int ectl_norm_name(struct ectl_norm *n, const char *text, size_t len, struct ect
             break;
         size_t at = out->n_variants;
         int amb = 0;
-        if (tokens_build(n, &streams[literal ? 0 : v], &ci, cut_in_word, literal, out, at, &amb))
+        if (tokens_build(n, &streams[literal ? 0 : v], &ci, cut_in_word, literal, 0, out, at,
+                         &amb))
             goto nomem;
         if (v == 0)
             amb_first = amb;
@@ -736,6 +749,19 @@ int ectl_norm_name(struct ectl_norm *n, const char *text, size_t len, struct ect
             dup = variants_equal(&out->variants[k], &out->variants[at]);
         if (!dup)
             out->n_variants++;
+    }
+    /* A part in brackets qualifies the name: a country ("Deutsche Bank
+     * (Schweiz) AG"), an acronym, a former name.  The name without it is
+     * a further reading, so that either side may leave it out. */
+    if (out->n_variants && out->n_variants < ECTL_NORM_MAX_VARIANTS && has_brackets(&streams[0])) {
+        size_t at = out->n_variants;
+        if (tokens_build(n, &streams[0], &ci, cut_in_word, 0, 1, out, at, NULL))
+            goto nomem;
+        int dup = !out->variants[at].n;
+        for (size_t k = 0; k < at && !dup; k++)
+            dup = variants_equal(&out->variants[k], &out->variants[at]);
+        if (!dup)
+            out->unbracketed |= 1u << out->n_variants++;
     }
     return 0;
 nomem:

@@ -139,10 +139,11 @@ struct comma_info {
  * out->buf[v * ECTL_NORM_BUFSZ ...]).  drop_last drops the last raw token
  * (the input was cut inside a word).  literal leaves the ambiguous short
  * legal forms (SE, AS, CO, PT ...) as words; *amb_mapped (when not NULL)
- * tells whether one was mapped to the class.  Returns 0 or ECTL_ENOMEM. */
+ * tells whether one was mapped to the class.  no_brackets leaves out the
+ * words in round or square brackets.  Returns 0 or ECTL_ENOMEM. */
 int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct comma_info *ci,
-                 int drop_last, int literal, struct ectl_norm_result *out, size_t v,
-                 int *amb_mapped);
+                 int drop_last, int literal, int no_brackets, struct ectl_norm_result *out,
+                 size_t v, int *amb_mapped);
 
 /* Tables (tables.c).  Lookups on lower-case ASCII tokens. */
 int table_is_legal(const char *s, size_t len);
@@ -151,6 +152,24 @@ int table_is_legal(const char *s, size_t len);
 int table_is_legal_ambiguous(const char *s, size_t len);
 int table_is_generic(const char *s, size_t len);
 int table_is_honorific(const char *s, size_t len);
+int table_is_function_word(const char *s, size_t len);
+/* The generic word an abbreviation stands for ("intl": "international"), or NULL. */
+const char *table_abbreviation(const char *s, size_t len);
+/* ---- numbers.c --------------------------------------------------------- */
+
+/* An English number written in words at the start of tok[0..n) ("forty
+ * four", "forty-fourth", "three", "first") or a digit ordinal ("1st"):
+ * writes its digits to out (at least 4 bytes, no NUL) and returns how many
+ * tokens it took, else 0. */
+size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char *out,
+                    size_t *out_len);
+
+/* A patronymic: an East Slavic one by its ending (Viktorovich, Ivanovna)
+ * or a Turkic "son/daughter of" word (oglu, kyzy). */
+int table_is_patronymic(const char *s, size_t len);
+/* A long single-word legal form misspelt by an edit (10-13 letters) or
+ * two (14 or more): "Aktiengeselschaft", "Corporaton". */
+int table_is_legal_misspelt(const char *s, size_t len);
 /* A multi-token legal form starting at tok[i]: returns how many tokens it
  * spans (0 if none). */
 size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n);

@@ -114,34 +114,51 @@ static const char *const LEGAL_AMBIGUOUS[] = {
     "ks", "lp", "nv", "pt", "sa", "sal", "se", "sl", "spc",
 };
 
+/* Function words say nothing of who a name is, even less than a generic
+ * word: "The Coca-Cola Company" is Coca-Cola Company and "Chase and Co."
+ * is "Chase & Co.". */
+static const char *const FUNCTION_WORDS[] = {"and", "for", "of", "the"};
+
 static const char *const GENERIC[] = {
-    "bank",        "boeki",      "business",    "capital",       "center",     "centre",
-    "commercial",  "consulting", "development", "engineering",   "enterprise", "enterprises",
-    "export",      "exports",    "factory",     "firm",          "general",    "global",
-    "group",       "gruppa",     "holding",     "holdings",      "import",     "imports",
-    "industrial",  "industries", "industry",    "international", "intl",       "investment",
-    "investments", "kogyo",      "kompaniya",   "logistics",     "management", "manufacturing",
-    "maoyi",       "muyeok",     "national",    "partners",      "products",   "resources",
-    "sangsa",      "sangyo",     "service",     "services",      "shipping",   "shoji",
-    "solutions",   "systems",    "tech",        "technologies",  "technology", "trade",
-    "traders",     "trading",    "transport",   "ventures",      "works",      "zavod",
+    "bank", "boeki", "business", "capital", "center", "centre",
+    "commercial", "consulting", "development", "engineering", "enterprise", "enterprises",
+    "export", "exports", "factory", "firm", "general", "global",
+    "group", "gruppa", "holding", "holdings", "import", "imports",
+    "industrial", "industries", "industry", "international", "intl", "investment",
+    "investments", "kogyo", "kompaniya", "logistics", "management", "manufacturing",
+    "maoyi", "muyeok", "national", "partners", "products", "resources",
+    "sangsa", "sangyo", "service", "services", "shipping", "shoji",
+    "solutions", "systems", "tech", "technologies", "technology", "trade",
+    "traders", "trading", "transport", "ventures", "works", "zavod",
 };
 
+/* Titles before a name: honorifics, and the type prefixes of a ship's
+ * name (MV, MT: "MV Hellenic Spirit" is the vessel Hellenic Spirit). */
 static const char *const HONORIFIC[] = {
-    "adm",        "admiral",   "alhaj",       "alhajj",       "ayatollah", "bishop",
-    "brig",       "brigadier", "capt",        "captain",      "cmdr",      "col",
-    "colonel",    "commander", "dame",        "dr",           "elnok",     "excellency",
-    "father",     "fr",        "frau",        "gen",          "general",   "hadji",
-    "haji",       "hajji",     "herr",        "hojatoleslam", "honorable", "honourable",
-    "imam",       "lady",      "lord",        "lt",           "madam",     "madame",
-    "maj",        "marshal",   "maulana",     "maulvi",       "miss",      "mlle",
-    "mme",        "mr",        "mrs",         "ms",           "mulla",     "mullah",
-    "mx",         "prasident", "predsjednik", "presedintele", "presiden",  "president",
-    "presidente", "prezident", "prof",        "professor",    "rabbi",     "rev",
-    "reverend",   "senor",     "senora",      "sergeant",     "sgt",       "shaikh",
-    "shaykh",     "sheik",     "sheikh",      "sheikha",      "sir",       "sr",
-    "sra",
+    "adm", "admiral", "alhaj", "alhajj", "ayatollah", "bishop",
+    "brig", "brigadier", "capt", "captain", "cmdr", "col",
+    "colonel", "commander", "dame", "dr", "elnok", "excellency",
+    "father", "fr", "frau", "gen", "general", "hadji",
+    "haji", "hajji", "herr", "hojatoleslam", "honorable", "honourable",
+    "imam", "lady", "lord", "lt", "madam", "madame",
+    "maj", "marshal", "maulana", "maulvi", "miss", "mister",
+    "mlle", "mme", "monsieur", "mr", "mrs", "ms",
+    "mt", "mulla", "mullah", "mv", "mx", "prasident",
+    "predsjednik", "presedintele", "presiden", "president", "presidente", "prezident",
+    "prof", "professor", "rabbi", "rev", "reverend", "sayyid",
+    "senhor", "senhora", "senor", "senora", "sergeant", "seyyed",
+    "sgt", "shaikh", "shaykh", "sheik", "sheikh", "sheikha",
+    "signor", "signora", "signore", "sir", "sr", "sra",
 };
+
+/* Words that say "child of" and stand for a patronymic (Azerbaijani and
+ * Turkic: "Ilham Heydar oglu Aliyev"). */
+static const char *const PATRONYMIC_WORDS[] = {"gizi", "kizi", "kyzy", "ogli", "oglu", "ogly", "qizi"};
+
+/* Endings of an East Slavic patronymic: Viktorovich, Sergeyevich,
+ * Oleksandrovych, Ivanovna, Petrivna, Ilyinichna. */
+static const char *const PATRONYMIC_ENDINGS[] = {"ovich", "evich", "ovych", "evych", "ovitch",
+                                                 "evitch", "ovna", "evna", "ivna", "ichna"};
 
 /* Short forms that are also words, initials or name particles.  Suffix
  * forms (CO, SA, AG, AS ...) count as a legal form only as the last word
@@ -252,9 +269,84 @@ int table_is_generic(const char *s, size_t len)
     return find(GENERIC, COUNT(GENERIC), s, len);
 }
 
+/* Abbreviations of generic words, written out: "First Bank Int'l" is
+ * First International Bank. */
+static const char *const ABBREV[][2] = {
+    {"intl", "international"}, {"mfg", "manufacturing"}, {"natl", "national"},
+};
+
+const char *table_abbreviation(const char *s, size_t len)
+{
+    for (size_t i = 0; i < COUNT(ABBREV); i++)
+        if (strlen(ABBREV[i][0]) == len && !memcmp(ABBREV[i][0], s, len))
+            return ABBREV[i][1];
+    return NULL;
+}
+
+int table_is_function_word(const char *s, size_t len)
+{
+    return find(FUNCTION_WORDS, COUNT(FUNCTION_WORDS), s, len);
+}
+
 int table_is_honorific(const char *s, size_t len)
 {
     return find(HONORIFIC, COUNT(HONORIFIC), s, len);
+}
+
+int table_is_patronymic(const char *s, size_t len)
+{
+    if (find(PATRONYMIC_WORDS, COUNT(PATRONYMIC_WORDS), s, len))
+        return 1;
+    /* A stem of three letters at least: "Bovich" is no patronymic. */
+    for (size_t i = 0; i < COUNT(PATRONYMIC_ENDINGS); i++) {
+        size_t el = strlen(PATRONYMIC_ENDINGS[i]);
+        if (len >= el + 3 && !memcmp(s + len - el, PATRONYMIC_ENDINGS[i], el))
+            return 1;
+    }
+    return 0;
+}
+
+/* Optimal string alignment distance of a and b if at most max, else
+ * max + 1 (both at most 32 bytes). */
+static size_t osa_small(const char *a, size_t la, const char *b, size_t lb, size_t max)
+{
+    if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    size_t d[33][33];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t x = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < x)
+                x = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < x)
+                x = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < x)
+                x = d[i - 2][j - 2] + 1;
+            d[i][j] = x;
+        }
+    return d[la][lb] > max ? max + 1 : d[la][lb];
+}
+
+int table_is_legal_misspelt(const char *s, size_t len)
+{
+    /* Only long forms: nothing else is an edit or two from
+     * "aktiengesellschaft", while "corp" is an edit from "core". */
+    if (len < 10)
+        return 0;
+    for (size_t i = 0; i < COUNT(LEGAL); i++) {
+        size_t el = strlen(LEGAL[i]);
+        if (el < 10)
+            continue;
+        size_t max = el >= 14 ? 2 : 1;
+        if (osa_small(s, len, LEGAL[i], el, max) <= max)
+            return 1;
+    }
+    return 0;
 }
 
 size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
@@ -269,7 +361,10 @@ size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
         size_t k = 0;
         while (k < n) {
             size_t wl = strcspn(ph, " ");
-            if (wl != len[k] || memcmp(ph, tok[k], wl))
+            /* A word of five letters or more may be misspelt by an edit
+             * ("Joynt Stock Company"): the phrase around it says what it is. */
+            if ((wl != len[k] || memcmp(ph, tok[k], wl)) &&
+                (wl < 5 || osa_small(ph, wl, tok[k], len[k], 1) > 1))
                 break;
             k++;
             ph += wl;
@@ -294,7 +389,9 @@ static int sorted(const char *const *tab, size_t n)
 int table_self_check(void)
 {
     if (!sorted(LEGAL, COUNT(LEGAL)) || !sorted(LEGAL_AMBIGUOUS, COUNT(LEGAL_AMBIGUOUS)) ||
-        !sorted(GENERIC, COUNT(GENERIC)) || !sorted(HONORIFIC, COUNT(HONORIFIC)))
+        !sorted(GENERIC, COUNT(GENERIC)) || !sorted(HONORIFIC, COUNT(HONORIFIC)) ||
+        !sorted(PATRONYMIC_WORDS, COUNT(PATRONYMIC_WORDS)) ||
+        !sorted(FUNCTION_WORDS, COUNT(FUNCTION_WORDS)))
         return 0;
     for (size_t i = 0; i < COUNT(LEGAL_AMBIGUOUS); i++)
         if (!table_is_legal(LEGAL_AMBIGUOUS[i], strlen(LEGAL_AMBIGUOUS[i])))

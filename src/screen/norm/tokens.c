@@ -11,10 +11,12 @@
 
 /* Internal token bits, cleared before the tokens are handed out. */
 #define TOK_BEFORE_COMMA 0x8000u
-#define TOK_INTERNAL TOK_BEFORE_COMMA
+#define TOK_DOT_JOINED 0x4000u /* closed by a dot with a letter right after it: "A.B" */
+#define TOK_INTERNAL (TOK_BEFORE_COMMA | TOK_DOT_JOINED)
 
 struct toks {
     struct ectl_norm *n;
+    int no_brackets; /* leave out what is in brackets */
     size_t len; /* bytes used in n->tokbuf */
     size_t count;
 };
@@ -61,7 +63,7 @@ static int split(struct ectl_norm *n, const struct cpbuf *s, struct toks *t)
         return ECTL_ENOMEM;
     t->len = 0;
     t->count = 0;
-    int in_tr = 0, in_word = 0, seen_comma = 0;
+    int in_tr = 0, in_word = 0, seen_comma = 0, depth = 0;
     struct rawtok *cur = NULL;
     char tmp[16];
     for (size_t i = 0; i <= s->n; i++) {
@@ -75,8 +77,15 @@ static int split(struct ectl_norm *n, const struct cpbuf *s, struct toks *t)
             in_tr = 0;
             continue;
         }
+        if (c == '(' || c == '[')
+            depth++;
         if (c == ',') {
             seen_comma = 1;
+            f = "";
+        } else if (c == ')' || c == ']') {
+            depth -= depth > 0;
+            f = "";
+        } else if (depth && t->no_brackets) {
             f = "";
         } else {
             f = fold_cp(n, c, tmp);
@@ -87,6 +96,9 @@ static int split(struct ectl_norm *n, const struct cpbuf *s, struct toks *t)
             if (in_word) {
                 n->tokbuf[t->len++] = '\0';
                 in_word = 0;
+                if (c == '.' && i + 1 < s->n && s->v[i + 1] < 0x80 &&
+                    fold_cp(n, s->v[i + 1], tmp)[0] > '\'')
+                    cur->flags |= TOK_DOT_JOINED;
             }
             continue;
         }
@@ -134,6 +146,48 @@ static void merge(struct toks *t, size_t i, size_t k, const char *text, size_t l
     r[i].flags = (uint16_t)(flags | keep);
     memmove(&r[i + 1], &r[i + k], (t->count - i - k) * sizeof *r);
     t->count -= k - 1;
+}
+
+/* Three or more single letters written with dots and no space ("A.B.C.",
+ * "U.S.A.") are one word, an acronym: "A.B.C. Company" is ABC Company and
+ * not C.B.A. Company.  Two ("S.A.", "J.C.") are left to the legal forms
+ * and to the scorer's initials. */
+static void join_dotted(struct toks *t)
+{
+    struct rawtok *r = t->n->raw;
+    for (size_t i = 0; i < t->count; i++) {
+        size_t k = 0;
+        while (i + k < t->count && r[i + k].len == 1 && k < 8 &&
+               (k == 0 || (r[i + k - 1].flags & TOK_DOT_JOINED)))
+            k++;
+        if (k < 3)
+            continue;
+        char w[8];
+        for (size_t j = 0; j < k; j++)
+            w[j] = tok_text(t, i + j)[0];
+        merge(t, i, k, w, k, r[i].flags & ECTL_TOK_TRANSLIT);
+    }
+}
+
+/* Number words to digits ("forty four" -> "44"), before the legal forms
+ * so that a merged number is one token like a written one. */
+static void mark_numbers(struct toks *t)
+{
+    struct rawtok *r = t->n->raw;
+    for (size_t i = 0; i < t->count; i++) {
+        const char *words[2];
+        uint16_t lens[2];
+        size_t m = t->count - i < 2 ? t->count - i : 2;
+        for (size_t j = 0; j < m; j++) {
+            words[j] = tok_text(t, i + j);
+            lens[j] = r[i + j].len;
+        }
+        char digits[4];
+        size_t dl = 0;
+        size_t k = numbers_read(words, lens, m, digits, &dl);
+        if (k)
+            merge(t, i, k, digits, dl, r[i].flags & ECTL_TOK_TRANSLIT);
+    }
 }
 
 /* Short forms that are also words, initials or name particles (CO, SA, AS,
@@ -199,8 +253,15 @@ static int mark_legal(struct toks *t, int literal)
     /* 3. single words */
     for (size_t i = 0; i < t->count; i++) {
         const char *w = tok_text(t, i);
-        if ((r[i].flags & ECTL_TOK_LEGAL_FORM) || !table_is_legal(w, r[i].len))
+        if (r[i].flags & ECTL_TOK_LEGAL_FORM)
             continue;
+        if (!table_is_legal(w, r[i].len)) {
+            /* "Siemens Aktiengeselschaft" is Siemens AG: a typo in a long
+             * form must not turn it into a rare word of the name. */
+            if (t->count > 1 && table_is_legal_misspelt(w, r[i].len))
+                merge(t, i, 1, "llc", 3, ECTL_TOK_LEGAL_FORM);
+            continue;
+        }
         int amb = table_is_legal_ambiguous(w, r[i].len);
         if (amb && literal) {
             r[i].flags |= ECTL_TOK_AMBIGUOUS_FORM;
@@ -227,12 +288,29 @@ static void mark_words(struct toks *t)
     for (size_t i = 0; i < t->count; i++) {
         if (r[i].flags & ECTL_TOK_LEGAL_FORM)
             continue;
+        const char *full = table_abbreviation(tok_text(t, i), r[i].len);
+        if (full)
+            merge(t, i, 1, full, strlen(full), r[i].flags);
         const char *w = tok_text(t, i);
         if (table_is_generic(w, r[i].len))
             r[i].flags |= ECTL_TOK_GENERIC;
         if (table_is_honorific(w, r[i].len))
             r[i].flags |= ECTL_TOK_HONORIFIC;
+        if (table_is_function_word(w, r[i].len))
+            r[i].flags |= ECTL_TOK_FUNCTION;
     }
+}
+
+/* A patronymic stands between the given name and the surname (Sergey
+ * Viktorovich Lavrov, and LAVROV, Sergey Viktorovich once the comma is
+ * undone); first or last, a word with its ending is a surname
+ * (Lukashevich, Abramovich). */
+static void mark_patronymics(struct toks *t)
+{
+    struct rawtok *r = t->n->raw;
+    for (size_t i = 1; i + 1 < t->count; i++)
+        if (!(r[i].flags & ECTL_TOK_LEGAL_FORM) && table_is_patronymic(tok_text(t, i), r[i].len))
+            r[i].flags |= ECTL_TOK_PATRONYMIC;
 }
 
 /* "PUTIN, Vladimir" -> "vladimir putin".  Only for one comma, with words
@@ -263,10 +341,10 @@ static void undo_comma(struct toks *t, const struct comma_info *ci)
 }
 
 int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct comma_info *ci,
-                 int drop_last, int literal, struct ectl_norm_result *out, size_t v,
-                 int *amb_mapped)
+                 int drop_last, int literal, int no_brackets, struct ectl_norm_result *out,
+                 size_t v, int *amb_mapped)
 {
-    struct toks t = {.n = n};
+    struct toks t = {.n = n, .no_brackets = no_brackets};
     struct ectl_name_form *form = &out->variants[v];
     form->n = 0;
     if (split(n, stream, &t))
@@ -275,11 +353,14 @@ int tokens_build(struct ectl_norm *n, const struct cpbuf *stream, const struct c
      * is the only one (a 10 kB "word" keeps its first letters). */
     if (drop_last && t.count > 1)
         t.count--;
+    join_dotted(&t);
+    mark_numbers(&t);
     int amb = mark_legal(&t, literal);
     if (amb_mapped)
         *amb_mapped = amb;
     mark_words(&t);
     undo_comma(&t, ci);
+    mark_patronymics(&t);
     char *dst = out->buf + v * ECTL_NORM_BUFSZ;
     size_t used = 0;
     for (size_t i = 0; i < t.count && form->n < ECTL_NORM_MAX_TOKENS; i++) {

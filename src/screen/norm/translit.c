@@ -145,9 +145,50 @@ int icu_translit(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t le
     return 0;
 }
 
+/* The letters Kazakh (and Kyrgyz, Tatar, Bashkir) add to the Russian
+ * alphabet, as the Russian letter a Russian text writes for them:
+ * Тоқаев is Токаев (Tokayev), Қасым Касым.  No BGN table of ICU has them,
+ * and Any-Latin splits the word at қ (k + U+02CC). */
+static int32_t turkic_letter(int32_t c)
+{
+    switch (c) {
+    case 0x04D9: /* ә */
+        return 0x0430;
+    case 0x0493: /* ғ */
+        return 0x0433;
+    case 0x049B: /* қ */
+        return 0x043A;
+    case 0x04A3: /* ң */
+        return 0x043D;
+    case 0x04E9: /* ө */
+        return 0x043E;
+    case 0x04B1: /* ұ */
+    case 0x04AF: /* ү */
+        return 0x0443;
+    case 0x04BB: /* һ */
+        return 0x0445;
+    default:
+        return 0;
+    }
+}
+
 int icu_cyrillic(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out)
 {
     size_t start = out->n;
+    /* Input is case-folded: the lower-case letters are enough. */
+    size_t k = 0;
+    while (k < len && !turkic_letter(s[k]))
+        k++;
+    if (k < len) {
+        n->tmp.n = 0;
+        if (cpbuf_reserve(&n->tmp, len))
+            return ECTL_ENOMEM;
+        for (size_t i = 0; i < len; i++) {
+            int32_t r = turkic_letter(s[i]);
+            n->tmp.v[n->tmp.n++] = r ? r : s[i];
+        }
+        s = n->tmp.v; /* icu_translit copies it before tmp is used again */
+    }
     /* the language is guessed from the whole name, not this one word */
     static const enum tr_id LANG[] = {[CYR_RU] = TR_RU, [CYR_UK] = TR_UK, [CYR_BE] = TR_BE};
     int rc = icu_translit(n, LANG[cyr_guess(n->cps.v, n->cps.n)], s, len, out);

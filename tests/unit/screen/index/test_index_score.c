@@ -200,6 +200,8 @@ static void one_token_is_not_a_name(void **state)
 static void generic_words_do_not_match(void **state)
 {
     (void)state;
+    /* "the", "and", "of", "for" weigh as little as a legal form. */
+    assert_true(ectl_ix_flag_factor(ECTL_IX_T_FUNCTION) <= ectl_ix_flag_factor(ECTL_IX_T_LEGAL));
     const float wq[] = {0.3f};
     const float wc[] = {6.0f, 0.3f};
     /* "CORP" against "11420 CORP". */
@@ -222,6 +224,85 @@ static void joined_and_split_tokens(void **state)
     assert_int_equal(r.pairs[0].nq, 2);
     assert_true(test_score("alqaida", NULL, "al qaida", NULL, &r) > 0.95);
     assert_int_equal(r.pairs[0].nc, 2);
+}
+
+/* An initial is a name it begins, but says little: one letter in 26. */
+static void initials(void **state)
+{
+    (void)state;
+    const float fi = ectl_ix_flag_factor(ECTL_IX_T_INITIAL);
+    assert_true(fi < 0.5f);
+    const float wq[] = {6.0f * fi, 5.0f}, wc[] = {4.0f, 5.0f};
+    assert_true(test_score("v putin", wq, "vladimir putin", wc, NULL) >= 0.85);
+    /* An initial of another name is no match. */
+    assert_true(test_score("o putin", wq, "vladimir putin", wc, NULL) < 0.6);
+    const float w3[] = {3.0f, 6.0f * fi, 5.0f}, wl[] = {3.0f, 5.0f, 5.0f};
+    assert_true(test_score("hans j friedrich", w3, "hans joachim friedrich", wl, NULL) >= 0.85);
+    assert_true(test_score("hans o friedrich", w3, "hans joachim friedrich", wl, NULL) < 0.85);
+    /* A middle initial the listed name leaves out costs little. */
+    const float w2[] = {3.0f, 5.0f};
+    assert_true(test_score("thomas a lindemann", w3, "thomas lindemann", w2, NULL) >= 0.85);
+}
+
+/* A father's name left out costs little, on either side. */
+static void patronymics(void **state)
+{
+    (void)state;
+    const float fp = ectl_ix_flag_factor(ECTL_IX_T_PATRONYMIC);
+    assert_true(fp < 0.5f);
+    const float w3[] = {3.0f, 6.0f * fp, 5.0f}, w2[] = {3.0f, 5.0f};
+    assert_true(test_score("sergey viktorovich lavrov", w3, "sergey lavrov", w2, NULL) >= 0.85);
+    assert_true(test_score("sergey lavrov", w2, "sergey viktorovich lavrov", w3, NULL) >= 0.9);
+    /* ... while a different surname still sinks the match. */
+    assert_true(test_score("sergey viktorovich ivanov", w3, "sergey viktorovich lavrov", w3,
+                           NULL) < 0.6);
+}
+
+/* When both names say whose son he is (bin, ibn), the father's name on one
+ * side is not the given name on the other. */
+static void father_is_not_son(void **state)
+{
+    (void)state;
+    assert_true(test_score("salman bin muhammad al rawi", NULL, "muhammad bin salman al rawi",
+                           NULL, NULL) < 0.85);
+    assert_true(test_score("ibrahim bin al din al masri", NULL, "saif al din bin ibrahim al masri",
+                           NULL, NULL) < 0.85);
+    /* The same order matches; order is free where a name does not say it. */
+    assert_float_equal(test_score("muhammad bin salman al rawi", NULL,
+                                  "muhammad bin salman al rawi", NULL, NULL),
+                       1.0, 1e-9);
+    assert_true(test_score("osama bin laden", NULL, "osama bin muhammad ibn awad ibn laden", NULL,
+                           NULL) > 0.5);
+    assert_true(test_score("al rawi salman muhammad", NULL, "muhammad bin salman al rawi", NULL,
+                           NULL) >= 0.85);
+}
+
+/* A number one name has and the other lacks, or writes differently, is
+ * another fund, series or ship. */
+static void numbers_must_agree(void **state)
+{
+    (void)state;
+    struct ectl_sc_result r;
+    const float w5[] = {4.0f, 0.3f, 0.3f, 2.0f, 0.05f}, w4[] = {4.0f, 0.3f, 0.3f, 0.05f};
+    double s = test_score("bowne ~global ~solutions !llc", w4,
+                          "bowne ~global ~solutions ii !llc", w5, &r);
+    assert_true(s < 0.85);
+    assert_true(r.number_miss);
+    char buf[ECTL_EXPLAIN_MAX];
+    struct ectl_sc_side q, c;
+    test_side(&q, "bowne ~global ~solutions !llc", w4);
+    test_side(&c, "bowne ~global ~solutions ii !llc", w5);
+    ectl_sc_explain(&q, &c, &r, buf, sizeof buf);
+    assert_non_null(strstr(buf, "numbers differ"));
+    /* digits, on either side */
+    assert_true(test_score("snow storm 1", NULL, "snow storm 2", NULL, NULL) < 0.6);
+    assert_true(test_score("victory 3", NULL, "victory", NULL, NULL) < 0.6);
+    assert_float_equal(test_score("snow storm 2", NULL, "snow storm 2", NULL, NULL), 1.0, 1e-9);
+    /* "Xi" and "Ii" in a person's name are names, not numerals. */
+    const float wp[] = {3.0f, 4.0f}, wp1[] = {4.0f};
+    assert_float_equal(test_score("jinping", wp1, "xi jinping", wp, &r),
+                       test_score("jinping", wp1, "yu jinping", wp, NULL), 1e-9);
+    assert_false(r.number_miss);
 }
 
 static void explain_text(void **state)
@@ -264,6 +345,10 @@ int main(void)
         cmocka_unit_test_teardown(one_token_is_not_a_name, teardown),
         cmocka_unit_test_teardown(generic_words_do_not_match, teardown),
         cmocka_unit_test_teardown(joined_and_split_tokens, teardown),
+        cmocka_unit_test_teardown(initials, teardown),
+        cmocka_unit_test_teardown(patronymics, teardown),
+        cmocka_unit_test_teardown(father_is_not_son, teardown),
+        cmocka_unit_test_teardown(numbers_must_agree, teardown),
         cmocka_unit_test_teardown(explain_text, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

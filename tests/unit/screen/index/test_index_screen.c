@@ -22,7 +22,8 @@ static const char company_list[] =
     "c-005,entity,Huawei Technologies Co. Ltd.,Huawei,CN\n"
     "c-006,person,Tharwat Salah Shihata,Thirwat Salah Shihata,EG\n"
     "c-007,entity,JSC Argument,,RU\n"
-    "c-008,entity,11420 Corp.,,US\n";
+    "c-008,entity,11420 Corp.,,US\n"
+    "c-009,entity,Bowne Global Solutions (Germany) GmbH,,DE\n";
 
 struct fixture {
     char dir[64];
@@ -50,8 +51,8 @@ static int setup(void **state)
     assert_int_equal(rep->n_sources, 1);
     assert_string_equal(rep->sources[0].list, "blocked");
     assert_string_equal(rep->sources[0].format, "simple-csv");
-    assert_int_equal(rep->sources[0].entities, 8);
-    assert_int_equal(rep->entities, 8);
+    assert_int_equal(rep->sources[0].entities, 9);
+    assert_int_equal(rep->entities, 9);
     assert_true(rep->bytes > 0);
     free(rep);
     assert_int_equal(ectl_index_open(f->idx, &f->ix, &err), 0);
@@ -96,6 +97,8 @@ static void finds_variants(void **state)
         /* one rare word and generic ones: like "Huawei" above */
         {"Example", "c-001"},
         {"11420 CORP", "c-008"},
+        /* a listed name's bracketed qualifier may be left out */
+        {"Bowne Global Solutions GmbH", "c-009"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t n = screen(f, cases[i].query, NULL, m);
@@ -106,6 +109,16 @@ static void finds_variants(void **state)
         assert_true(m[0].score >= ECTL_SCREEN_DEFAULT_THRESHOLD && m[0].score <= 1.0);
         assert_true(m[0].explain[0] != '\0');
     }
+}
+
+/* ... but a query's qualifier is not: another one is another company. */
+static void differing_qualifiers(void **state)
+{
+    struct fixture *f = *state;
+    struct ectl_match m[10];
+    assert_int_equal(screen(f, "Bowne Global Solutions (France) SARL", NULL, m), 0);
+    assert_int_equal(screen(f, "Bowne Global Solutions (Germany) GmbH", NULL, m), 1);
+    assert_true(m[0].score > 0.99);
 }
 
 static void refuses_generic(void **state)
@@ -403,6 +416,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_variants),
+        cmocka_unit_test(differing_qualifiers),
         cmocka_unit_test(refuses_generic),
         cmocka_unit_test(filters_and_errors),
         cmocka_unit_test(build_errors),

@@ -160,6 +160,42 @@ static void punctuation(void **state)
     TABLE(t);
 }
 
+/* Three or more letters with dots are one acronym; fewer are initials. */
+static void dotted_acronyms(void **state)
+{
+    (void)state;
+    static const struct pair t[] = {
+        {"A.B.C. Company", "abc llc"},
+        {"C.B.A. Company", "cba llc"},
+        {"U.S.A. Trading", "usa trading"},
+        {"U.S. Department of State", "u s department of state"},
+        {"A. B. C. Company", "a b c llc"},
+        {"Foo S.p.A.", "foo llc"},
+        {"Foo L.L.C.", "foo llc"},
+        {"J.-C. Juncker", "j c juncker"},
+    };
+    TABLE(t);
+}
+
+/* A listed name is also read without its bracketed part, and says so. */
+static void brackets(void **state)
+{
+    (void)state;
+    want_first("Deutsche Bank (Schweiz) AG", "deutsche bank schweiz llc");
+    want_any("Deutsche Bank (Schweiz) AG", "deutsche bank llc");
+    int found = 0;
+    for (size_t v = 0; v < R.n_variants; v++)
+        if (R.unbracketed >> v & 1) {
+            assert_string_equal(form(&R, v), "deutsche bank llc");
+            found = 1;
+        }
+    assert_true(found);
+    norm("(Schweiz)");
+    assert_int_equal(R.unbracketed, 0);
+    norm("Deutsche Bank AG");
+    assert_int_equal(R.unbracketed, 0);
+}
+
 static void surname_comma(void **state)
 {
     (void)state;
@@ -235,6 +271,15 @@ static void legal_forms(void **state)
         {"As-Sayed Ali", "as sayed ali"},
         {"Sa", "sa"},
         {"11420 CORP.", "11420 llc"},
+        /* a long form misspelt by an edit or two is still the form */
+        {"Siemens Aktiengeselschaft", "siemens llc"},
+        {"Acme Corporaton", "acme llc"},
+        /* but not a short one, and not the whole name */
+        {"Acme Corg", "acme corg"},
+        {"Tactical Missiles Corporation Joynt Stock Company", "tactical missiles llc"},
+        {"Tactical Missiles Corporation Joint Stock Compan", "tactical missiles llc"},
+        {"First Bank Int'l", "1 bank international"},
+        {"Corporaton", "corporaton"},
     };
     TABLE(t);
     norm("Foo Co., Ltd.");
@@ -313,6 +358,48 @@ static void word_flags(void **state)
     assert_int_equal(flags_of("Владимир", 0), ECTL_TOK_TRANSLIT);
     assert_int_equal(flags_of("Vladimir", 0), 0);
     assert_int_equal(flags_of("Foo LLC", 1), ECTL_TOK_LEGAL_FORM);
+    /* function words say nothing about who a company is */
+    assert_int_equal(flags_of("The Coca-Cola Company", 0), ECTL_TOK_FUNCTION);
+    assert_int_equal(flags_of("JPMorgan Chase and Co.", 2), ECTL_TOK_FUNCTION);
+    assert_int_equal(flags_of("Bank of America", 1), ECTL_TOK_FUNCTION);
+    /* titles in other languages, and a ship's type prefix */
+    assert_int_equal(flags_of("Monsieur Ilie Bolojan", 0), ECTL_TOK_HONORIFIC);
+    assert_int_equal(flags_of("MV Hellenic Spirit", 0), ECTL_TOK_HONORIFIC);
+    assert_int_equal(flags_of("Amir Sayyid Abdullah", 1), ECTL_TOK_HONORIFIC);
+    /* patronymics, by their ending or their word */
+    assert_int_equal(flags_of("Sergey Viktorovich Lavrov", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Sergey Viktorovich Lavrov", 2), 0);
+    assert_int_equal(flags_of("Volodymyr Oleksandrovych Zelenskyy", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Anna Ivanovna Petrova", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Ilham Heydar oglu Aliyev", 2), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("Сергей Викторович Лавров", 1),
+                     ECTL_TOK_PATRONYMIC | ECTL_TOK_TRANSLIT);
+    assert_int_equal(flags_of("Ivan Bovich Petrov", 1), 0); /* a stem of three letters at least */
+    /* first or last, it is a surname */
+    assert_int_equal(flags_of("Alexander Lukashevich", 1), 0);
+    assert_int_equal(flags_of("ABRAMOVICH, Roman Arkadyevich", 1), ECTL_TOK_PATRONYMIC);
+    assert_int_equal(flags_of("ABRAMOVICH, Roman Arkadyevich", 2), 0);
+}
+
+/* A number written in words is written in digits, as the lists mostly do. */
+static void number_words(void **state)
+{
+    (void)state;
+    static const struct pair t[] = {
+        {"Brigade Forty-Four", "brigade 44"},
+        {"Brigade Fourty four", "brigade 44"},
+        {"Brigade Forty 4", "brigade 44"},
+        {"Brigade 44", "brigade 44"},
+        {"Three Percenters", "3 percenters"},
+        {"1st International Bank", "1 international bank"},
+        {"First International Bank", "1 international bank"},
+        {"Twentieth Century", "twentieth century"}, /* only the ordinals 1st-12th */
+        {"Forty-Fourth Brigade", "44 brigade"},
+        {"Ninety Nine", "99"},
+        {"Seventy Eleven", "70 11"},
+        {"Oner Tenzin", "oner tenzin"},
+    };
+    TABLE(t);
 }
 
 static void kana(void **state)
@@ -345,6 +432,8 @@ static void scripts(void **state)
         {"Мар'яна", "maryana"},
         {"Путін Володимир", "putin volodymyr"},  /* Ukrainian */
         {"Уладзімір Пуцін", "uladzimir putsin"}, /* Belarusian */
+        {"Қасым-Жомарт Тоқаев", "kasym zhomart tokayev"}, /* Kazakh letters */
+        {"Нұрсұлтан Әбішұлы Назарбаев", "nursultan abishuly nazarbayev"},
         {"Νικόλαος", "nikolaos"},
         {"Վլադիմիր Պուտին", "vladimir putin"}, /* Armenian */
         {"व्लादिमीर पुतिन", "vladimir putin"},   /* Hindi final schwa */
@@ -1014,10 +1103,13 @@ int main(void)
         cmocka_unit_test(nfkc_and_case),
         cmocka_unit_test(diacritics),
         cmocka_unit_test(punctuation),
+        cmocka_unit_test(dotted_acronyms),
+        cmocka_unit_test(brackets),
         cmocka_unit_test(surname_comma),
         cmocka_unit_test(legal_forms),
         cmocka_unit_test(ambiguous_forms),
         cmocka_unit_test(word_flags),
+        cmocka_unit_test(number_words),
         cmocka_unit_test(kana),
         cmocka_unit_test(scripts),
         cmocka_unit_test(product_examples),
