@@ -73,8 +73,11 @@ sources=("$DEMO_LIST")
 [ -f "$UN_LIST" ] && sources+=("$UN_LIST")
 stamp="$VAR/demo-index.sources"
 rebuild=0
+# Also when this build refuses the index (an index of another format
+# version, or a damaged file): the library may have changed without the
+# binary being relinked.
 if [ ! -s "$INDEX" ] || [ "$(cat "$stamp" 2>/dev/null)" != "${sources[*]}" ] ||
-  [ "$EXPORTCTL" -nt "$INDEX" ]; then
+  [ "$EXPORTCTL" -nt "$INDEX" ] || ! "$EXPORTCTL" lists info --index "$INDEX" >/dev/null 2>&1; then
   rebuild=1
 else
   for s in "${sources[@]}"; do [ "$s" -nt "$INDEX" ] && rebuild=1; done

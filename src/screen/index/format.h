@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define ECTL_IX_MAGIC "ECTLIDX\x1a"
-#define ECTL_IX_VERSION 1u
+#define ECTL_IX_VERSION 2u
 #define ECTL_IX_ENDIAN 0x01020304u
 #define ECTL_IX_HEADER_SIZE 128u
 #define ECTL_IX_ALIGN 8u
