@@ -375,9 +375,9 @@ static void expand_short(struct ectl_scratch *s, const struct ectl_index *ix,
         }
 }
 
-void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
-                      const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
-                      struct ectl_search_stats *st)
+static void expand_token(struct ectl_scratch *s, const struct ectl_index *ix,
+                         const struct ectl_search_params *sp, const struct ectl_sc_params *p,
+                         size_t i, struct ectl_search_stats *st)
 {
     struct qtok *qt = &s->qt[i];
     const struct ectl_sc_tok *t = &s->q.tok[i];
@@ -432,6 +432,23 @@ void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
         s->q.tok[i].w = ix->terms[qt->exp[0].term].weight;
 }
 
+/* A token the lists lack is expanded once per thread while the memo
+ * keeps it (xmemo.c); a listed one only reads its stored neighbours. */
+void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
+                      const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
+                      struct ectl_search_stats *st)
+{
+    struct qtok *qt = &s->qt[i];
+    struct ectl_sc_tok *t = &s->q.tok[i];
+    int memo = s->xmemo_on && qt->term == ECTL_IX_NONE;
+    if (memo && ectl_xmemo_get(s->xmemo, t, qt->exp, &qt->n_exp, &t->w))
+        return;
+    float w_in = t->w;
+    expand_token(s, ix, sp, p, i, st);
+    if (memo)
+        ectl_xmemo_put(s->xmemo, t, w_in, qt->exp, qt->n_exp, t->w);
+}
+
 /* ---- neighbours, for the builder ----------------------------------------- */
 
 size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix, uint32_t u,
@@ -441,6 +458,7 @@ size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix
         return 0;
     struct ectl_search_params sp = ectl_search_default_params;
     sp.search_known = 1;
+    s->xmemo_on = 0; /* not the query's parameters */
     const struct ectl_sc_params *p = &ectl_sc_default_params;
     const struct ectl_ix_term *x = &ix->terms[u];
     ectl_scratch_next_form(s);

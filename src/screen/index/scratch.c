@@ -11,9 +11,13 @@
 struct ectl_scratch *ectl_scratch_new(void)
 {
     struct ectl_scratch *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         s->rows = malloc(ROW_MAX * sizeof *s->rows);
-    if (s && !s->rows) {
+        s->xmemo = ectl_xmemo_new();
+    }
+    if (s && (!s->rows || !s->xmemo)) {
+        free(s->rows);
+        ectl_xmemo_free(s->xmemo);
         free(s);
         return NULL;
     }
@@ -65,6 +69,7 @@ void ectl_scratch_free(struct ectl_scratch *s)
     free_terms(s);
     free_entities(s);
     free(s->rows);
+    ectl_xmemo_free(s->xmemo);
     free(s);
 }
 

@@ -214,6 +214,11 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
         limit = cap;
     if ((rc = ectl_scratch_fit(s, ix)) != 0)
         return ectl_error_set(err, rc, "out of memory for the search");
+    /* Expansions are remembered only for the parameters they were made
+     * with: the defaults (ectl_screen's). */
+    s->xmemo_on = sp == &ectl_search_default_params && p == &ectl_sc_default_params;
+    if (s->xmemo_on)
+        ectl_xmemo_bind(s->xmemo, ix);
     if (++s->egen == 0) {
         memset(s->e_gen, 0, s->cap_entities * sizeof *s->e_gen);
         s->egen = 1;

@@ -49,6 +49,8 @@ struct ranked {
     float score;
 };
 
+struct ectl_xmemo;
+
 struct ectl_scratch {
     uint32_t gen;  /* per query form: name accumulators, similarity rows */
     uint32_t cgen; /* per query token: trigram counts, expansion marks */
@@ -88,7 +90,22 @@ struct ectl_scratch {
     struct ectl_sc_side qside[ECTL_NORM_MAX_VARIANTS];
     uint32_t qterm[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
     uint32_t qpk[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
+    /* unlisted tokens' expansions, kept from query to query (xmemo.c) */
+    struct ectl_xmemo *xmemo;
+    int xmemo_on; /* this search runs with the default parameters */
 };
+
+/* The memo of unlisted tokens' expansions (xmemo.c).  bind empties it
+ * unless it was filled from this very index; get copies a remembered
+ * expansion of t (its terms and its weight after expansion) and says
+ * whether there was one; put remembers one, t->w being w_in before. */
+struct ectl_xmemo *ectl_xmemo_new(void);
+void ectl_xmemo_free(struct ectl_xmemo *m);
+void ectl_xmemo_bind(struct ectl_xmemo *m, const struct ectl_index *ix);
+int ectl_xmemo_get(const struct ectl_xmemo *m, const struct ectl_sc_tok *t, struct exp *exp,
+                   size_t *n_exp, float *w);
+void ectl_xmemo_put(struct ectl_xmemo *m, const struct ectl_sc_tok *t, float w_in,
+                    const struct exp *exp, size_t n_exp, float w_out);
 
 /* Grow the arrays to the index's sizes (scratch.c). */
 int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix);
