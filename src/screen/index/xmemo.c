@@ -23,7 +23,7 @@
 
 #include "index_int.h"
 
-#define XMEMO_SLOTS 1024 /* a power of two */
+#define XMEMO_SLOTS 4096 /* a power of two */
 #define XMEMO_TEXT 24    /* longer tokens are not remembered */
 #define XMEMO_EXP 16     /* the default exp_max */
 
