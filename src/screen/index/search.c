@@ -141,9 +141,13 @@ static int ranked_cmp(const void *a, const void *b)
     return x->e < y->e ? -1 : x->e > y->e;
 }
 
-/* Score the winning name again, keeping the pairs, to say why. */
+/* Score the winning name again, keeping the pairs, to say why.  When it
+ * won in the form searched last, its similarities are still in that
+ * form's cache (ectl_cand_row: the values the ranking used, a value below
+ * the floor possibly as 0, which the scorer reads as it reads any value
+ * below the floor); otherwise they are computed afresh. */
 static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
-                    const struct ectl_sc_params *p, uint32_t e, char *buf, size_t cap)
+                    const struct ectl_sc_params *p, uint32_t e, size_t last, char *buf, size_t cap)
 {
     size_t v = s->e_variant[e];
     const uint32_t *term = s->qterm[v], *pkey = s->qpk[v];
@@ -152,14 +156,23 @@ static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
     uint32_t cterms[ECTL_SC_MAX];
     name_side(ix, s->e_name[e], &c, cterms);
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
-    for (size_t i = 0; i < s->q.n; i++)
+    if (v == last) {
+        struct ectl_search_stats st = {0};
         for (size_t j = 0; j < c.n; j++) {
-            uint32_t pk = ix->terms[cterms[j]].pkey;
-            sim[i][j] = term[i] == cterms[j]
-                            ? 1.0f
-                            : ectl_sc_token_sim(p, &s->q.tok[i], &c.tok[j],
-                                                pk != ECTL_IX_NONE && pkey[i] == pk);
+            const float *row = ectl_cand_row(s, ix, p, cterms[j], &st);
+            for (size_t i = 0; i < s->q.n; i++)
+                sim[i][j] = row[i];
         }
+    } else {
+        for (size_t i = 0; i < s->q.n; i++)
+            for (size_t j = 0; j < c.n; j++) {
+                uint32_t pk = ix->terms[cterms[j]].pkey;
+                sim[i][j] = term[i] == cterms[j]
+                                ? 1.0f
+                                : ectl_sc_token_sim(p, &s->q.tok[i], &c.tok[j],
+                                                    pk != ECTL_IX_NONE && pkey[i] == pk);
+            }
+    }
     struct ectl_sc_result r;
     ectl_sc_score(p, &s->q, &c, (const float(*)[ECTL_SC_MAX])sim, &r);
     ectl_sc_explain(&s->q, &c, &r, buf, cap);
@@ -224,7 +237,9 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
         s->egen = 1;
     }
     s->n_ents = 0;
+    size_t last = 0; /* the form searched last, whose caches are current */
     for (size_t v = 0; v < q->n_variants && v < ECTL_NORM_MAX_VARIANTS; v++) {
+        last = v;
         uint32_t *term = s->qterm[v];
         ectl_search_query_side(ix, &q->variants[v], &s->q, term, s->qpk[v]);
         for (size_t i = 0; i < s->q.n; i++) {
@@ -255,7 +270,7 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
         m->score = s->rank[k].score > 1.0f ? 1.0 : (double)s->rank[k].score;
         m->programs = ix->str + x->programs;
         m->countries = ix->str + x->countries;
-        explain(s, ix, p, e, m->explain, sizeof m->explain);
+        explain(s, ix, p, e, last, m->explain, sizeof m->explain);
     }
     *n = nt;
     return 0;
