@@ -440,7 +440,7 @@ void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
 {
     struct qtok *qt = &s->qt[i];
     struct ectl_sc_tok *t = &s->q.tok[i];
-    int memo = s->xmemo_on && qt->term == ECTL_IX_NONE;
+    int memo = s->reuse && qt->term == ECTL_IX_NONE;
     if (memo && ectl_xmemo_get(s->xmemo, t, qt->exp, &qt->n_exp, &t->w))
         return;
     float w_in = t->w;
@@ -458,7 +458,7 @@ size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix
         return 0;
     struct ectl_search_params sp = ectl_search_default_params;
     sp.search_known = 1;
-    s->xmemo_on = 0; /* not the query's parameters */
+    s->reuse = 0; /* not the query's parameters */
     const struct ectl_sc_params *p = &ectl_sc_default_params;
     const struct ectl_ix_term *x = &ix->terms[u];
     ectl_scratch_next_form(s);

@@ -130,6 +130,7 @@ void ectl_scratch_next_form(struct ectl_scratch *s)
         /* Wrapped after 2^32 forms: clear the stamps once. */
         memset(s->n_gen, 0, s->cap_names * sizeof *s->n_gen);
         memset(s->t_gen, 0, s->cap_terms * sizeof *s->t_gen);
+        memset(s->spelt, 0, sizeof s->spelt);
         s->gen = 1;
     }
     s->n_rows = 0;

@@ -87,6 +87,32 @@ static void name_side(const struct ectl_index *ix, uint32_t n, struct ectl_sc_si
     }
 }
 
+/* The score of candidate n if a name with the same tokens (the same
+ * terms in the same order) was scored in this form, else NULL and *at
+ * the slot to fill.  Many listed names are spelled alike (the SDN list
+ * is also in the CSL, aliases repeat across entities), and the score of
+ * a name is a function of its terms and the query alone. */
+static const double *spelt_find(struct ectl_scratch *s, const struct ectl_index *ix, uint32_t n,
+                                struct spelt **at)
+{
+    const struct ectl_ix_name *x = &ix->names[n];
+    const uint32_t *t = ix->name_terms + x->first;
+    uint32_t h = 2166136261u;
+    for (uint32_t j = 0; j < x->n_tokens; j++)
+        h = (h ^ t[j]) * 16777619u;
+    for (uint32_t k = h & (SPELT_SLOTS - 1);; k = (k + 1) & (SPELT_SLOTS - 1)) {
+        struct spelt *e = &s->spelt[k];
+        if (e->gen != s->gen) {
+            *at = e;
+            return NULL;
+        }
+        const struct ectl_ix_name *y = &ix->names[e->name];
+        if (y->n_tokens == x->n_tokens &&
+            memcmp(ix->name_terms + y->first, t, x->n_tokens * sizeof *t) == 0)
+            return &e->score;
+    }
+}
+
 static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, size_t v,
                         const struct ectl_screen_opts *o, double threshold,
                         const struct ectl_search_params *sp, const struct ectl_sc_params *p,
@@ -100,16 +126,26 @@ static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, siz
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
     for (size_t k = 0; k < nc; k++) {
         uint32_t n = s->cands[k].id;
-        name_side(ix, n, &c, cterms);
-        for (size_t j = 0; j < c.n; j++) {
-            const float *row = ectl_cand_row(s, ix, p, cterms[j], st);
-            for (size_t i = 0; i < s->q.n; i++)
-                sim[i][j] = row[i];
+        struct spelt *slot = NULL;
+        const double *known =
+            s->reuse && nc < SPELT_SLOTS / 2 ? spelt_find(s, ix, n, &slot) : NULL;
+        double raw;
+        if (known) {
+            raw = *known;
+        } else {
+            name_side(ix, n, &c, cterms);
+            for (size_t j = 0; j < c.n; j++) {
+                const float *row = ectl_cand_row(s, ix, p, cterms[j], st);
+                for (size_t i = 0; i < s->q.n; i++)
+                    sim[i][j] = row[i];
+            }
+            raw = ectl_sc_score(p, &s->q, &c, (const float(*)[ECTL_SC_MAX])sim, NULL);
+            st->scored++;
+            if (slot)
+                *slot = (struct spelt){s->gen, n, raw};
         }
         const struct ectl_ix_name *x = &ix->names[n];
-        float score = (float)(ectl_sc_score(p, &s->q, &c, (const float(*)[ECTL_SC_MAX])sim, NULL) *
-                              p->kind_factor[x->kind]);
-        st->scored++;
+        float score = (float)(raw * p->kind_factor[x->kind]);
         uint32_t e = x->entity;
         if (s->e_gen[e] != s->egen) {
             s->e_gen[e] = s->egen;
@@ -228,9 +264,10 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
     if ((rc = ectl_scratch_fit(s, ix)) != 0)
         return ectl_error_set(err, rc, "out of memory for the search");
     /* Expansions are remembered only for the parameters they were made
-     * with: the defaults (ectl_screen's). */
-    s->xmemo_on = sp == &ectl_search_default_params && p == &ectl_sc_default_params;
-    if (s->xmemo_on)
+     * with: the defaults (ectl_screen's); other parameters take the plain
+     * path throughout (search_int.h). */
+    s->reuse = sp == &ectl_search_default_params && p == &ectl_sc_default_params;
+    if (s->reuse)
         ectl_xmemo_bind(s->xmemo, ix);
     if (++s->egen == 0) {
         memset(s->e_gen, 0, s->cap_entities * sizeof *s->e_gen);

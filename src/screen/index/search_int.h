@@ -18,6 +18,7 @@
 #define EXP_CAP 64    /* fuzzy terms kept per query token, at most */
 #define ROW_MAX 4096  /* distinct terms whose similarities one query form caches */
 #define WEAK_FLAGS (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC)
+#define SPELT_SLOTS 512 /* > twice the most candidates a form scores */
 
 struct exp {
     uint32_t term;
@@ -41,6 +42,13 @@ struct row {
 struct hit {
     uint32_t id;
     float v;
+};
+
+/* A name scored in the current form, by its tokens (search.c). */
+struct spelt {
+    uint32_t gen;  /* == ectl_scratch.gen: filled in this form */
+    uint32_t name; /* the first name scored with these tokens */
+    double score;  /* ectl_sc_score, before the kind factor */
 };
 
 struct ranked {
@@ -92,7 +100,12 @@ struct ectl_scratch {
     uint32_t qpk[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
     /* unlisted tokens' expansions, kept from query to query (xmemo.c) */
     struct ectl_xmemo *xmemo;
-    int xmemo_on; /* this search runs with the default parameters */
+    /* scores of this form's candidates by their tokens (search.c) */
+    struct spelt spelt[SPELT_SLOTS];
+    /* Reuse work between queries (xmemo) and names (spelt): only with
+     * the default parameters, so that other parameters run the plain
+     * path, which the tests compare the shortcuts with. */
+    int reuse;
 };
 
 /* The memo of unlisted tokens' expansions (xmemo.c).  bind empties it

@@ -432,11 +432,13 @@ static size_t read_names(const char *path, char **names, size_t max)
     return n;
 }
 
-/* The per-thread memo of unlisted tokens' expansions (xmemo.c) must not
- * change any answer: the UN list screened with it, each name twice so that
- * the second search reads the memo, and without it (a copy of the default
- * parameters turns it off), at a low bar so that many names are scored. */
-static void memo_changes_nothing(void **state)
+/* The work a search reuses must not change any answer: the memo of
+ * unlisted tokens' expansions kept from query to query (xmemo.c) and the
+ * scores of names spelled alike (search.c).  The UN list screened with
+ * them, each name twice so that the second search reads the memo, and
+ * without them (a copy of the default parameters turns them off), at a
+ * low bar so that many names are scored. */
+static void reuse_changes_nothing(void **state)
 {
     (void)state;
     const char *un = ECTL_SHARED_DATA "/lists/un/un_consolidated_2026-02-27.xml";
@@ -520,7 +522,7 @@ int main(void)
         cmocka_unit_test(two_typos),
         cmocka_unit_test(threads_share_an_index),
         cmocka_unit_test(un_list),
-        cmocka_unit_test(memo_changes_nothing),
+        cmocka_unit_test(reuse_changes_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
