@@ -181,7 +181,8 @@ static int ranked_cmp(const void *a, const void *b)
  * won in the form searched last, its similarities are still in that
  * form's cache (ectl_cand_row: the values the ranking used, a value below
  * the floor possibly as 0, which the scorer reads as it reads any value
- * below the floor); otherwise they are computed afresh. */
+ * below the floor); otherwise, and on the plain path, they are computed
+ * afresh. */
 static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
                     const struct ectl_sc_params *p, uint32_t e, size_t last, char *buf, size_t cap)
 {
@@ -192,7 +193,7 @@ static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
     uint32_t cterms[ECTL_SC_MAX];
     name_side(ix, s->e_name[e], &c, cterms);
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
-    if (v == last) {
+    if (v == last && s->reuse) {
         struct ectl_search_stats st = {0};
         for (size_t j = 0; j < c.n; j++) {
             const float *row = ectl_cand_row(s, ix, p, cterms[j], &st);
