@@ -61,7 +61,12 @@ void ectl_search_query_side(const struct ectl_index *ix, const struct ectl_name_
         if (id == ECTL_IX_NONE && !(t->flags & ECTL_TOK_TRANSLIT))
             x->flags |= ECTL_SC_T_UNLISTED;
         uint32_t k = ECTL_IX_NONE;
-        if (!(x->flags & ECTL_IX_T_DIGITS)) {
+        if (id != ECTL_IX_NONE &&
+            (ix->terms[id].flags & ECTL_IX_T_DIGITS) == (x->flags & ECTL_IX_T_DIGITS)) {
+            /* The builder keyed every term as below (ectl_ixb_make_pkeys;
+             * a test checks that the two agree). */
+            k = ix->terms[id].pkey;
+        } else if (!(x->flags & ECTL_IX_T_DIGITS)) {
             char key[32];
             size_t kl = ectl_norm_phonetic_key(t->text, len, key, sizeof key);
             if (kl > 0 && kl < sizeof key)

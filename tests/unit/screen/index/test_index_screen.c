@@ -470,6 +470,20 @@ static void reuse_changes_nothing(void **state)
         n_names += read_names(path, names + n_names, k == 0 ? 700 : 800);
     }
     assert_true(n_names > 1000);
+    /* A query token the lists have takes its phonetic key from its term:
+     * the key the query side would compute for it. */
+    for (uint32_t t = 0; t < ix->n_terms; t++) {
+        const struct ectl_ix_term *x = &ix->terms[t];
+        if (x->flags & ECTL_IX_T_DIGITS) {
+            assert_int_equal(x->pkey, ECTL_IX_NONE);
+            continue;
+        }
+        char key[32];
+        size_t kl = ectl_norm_phonetic_key(ix->str + x->text, x->len, key, sizeof key);
+        uint32_t k = kl > 0 && kl < sizeof key ? ectl_ix_pkey_find(ix, key, kl) : ECTL_IX_NONE;
+        if (k != x->pkey)
+            fail_msg("term '%s': key %u at build, %u at query", ix->str + x->text, x->pkey, k);
+    }
     struct ectl_norm *norm;
     assert_int_equal(ectl_norm_new(&norm, &err), 0);
     struct ectl_norm_result *q = calloc(1, sizeof *q);
