@@ -26,12 +26,10 @@ struct ectl_scratch *ectl_scratch_new(void)
 
 static void free_names(struct ectl_scratch *s)
 {
-    free(s->n_gen);
-    free(s->n_acc);
-    free(s->n_last);
+    free(s->ncell);
     free(s->touched);
     free(s->cands);
-    s->n_gen = NULL, s->n_acc = NULL, s->n_last = NULL, s->touched = NULL, s->cands = NULL;
+    s->ncell = NULL, s->touched = NULL, s->cands = NULL;
     s->cap_names = 0;
 }
 
@@ -80,12 +78,10 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
     if (ix->n_names > s->cap_names) {
         free_names(s);
         size_t n = ix->n_names;
-        s->n_gen = calloc(n, sizeof *s->n_gen);
-        s->n_acc = malloc(n * sizeof *s->n_acc);
-        s->n_last = malloc(n);
+        s->ncell = calloc(n, sizeof *s->ncell);
         s->touched = malloc(n * sizeof *s->touched);
         s->cands = malloc(n * sizeof *s->cands);
-        if (!s->n_gen || !s->n_acc || !s->n_last || !s->touched || !s->cands) {
+        if (!s->ncell || !s->touched || !s->cands) {
             free_names(s);
             return ECTL_ENOMEM;
         }
@@ -128,7 +124,7 @@ void ectl_scratch_next_form(struct ectl_scratch *s)
 {
     if (++s->gen == 0) {
         /* Wrapped after 2^32 forms: clear the stamps once. */
-        memset(s->n_gen, 0, s->cap_names * sizeof *s->n_gen);
+        memset(s->ncell, 0, s->cap_names * sizeof *s->ncell);
         memset(s->t_gen, 0, s->cap_terms * sizeof *s->t_gen);
         memset(s->spelt, 0, sizeof s->spelt);
         s->gen = 1;

@@ -39,6 +39,14 @@ struct row {
     float v[ECTL_SC_MAX];
 };
 
+/* A name's credit in the form being searched: one cell, so that a
+ * posting costs one cache line, not three. */
+struct ncell {
+    uint32_t gen; /* == ectl_scratch.gen: credited in this form */
+    float acc;    /* credit so far */
+    uint8_t last; /* the query slot that credited it last */
+};
+
 struct hit {
     uint32_t id;
     float v;
@@ -65,9 +73,7 @@ struct ectl_scratch {
     uint32_t egen; /* per query: entity bests */
     size_t cap_names, cap_terms, cap_entities;
     /* per name */
-    uint32_t *n_gen;
-    float *n_acc;
-    uint8_t *n_last;
+    struct ncell *ncell;
     uint32_t *touched;
     size_t n_touched;
     struct hit *cands;
