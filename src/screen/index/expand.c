@@ -22,12 +22,12 @@
 static struct row *row_of(struct ectl_scratch *s, uint32_t u)
 {
     struct row *r;
-    if (s->t_gen[u] == s->gen)
-        return &s->rows[s->t_row[u]];
+    if (s->trow[u].gen == s->gen)
+        return &s->rows[s->trow[u].row];
     if (s->n_rows < ROW_MAX) {
         r = &s->rows[s->n_rows];
-        s->t_gen[u] = s->gen;
-        s->t_row[u] = (uint32_t)s->n_rows++;
+        s->trow[u].gen = s->gen;
+        s->trow[u].row = (uint32_t)s->n_rows++;
     } else {
         r = &s->tmp_row; /* cache full: computed, not kept */
     }
@@ -162,7 +162,7 @@ static size_t gram_keep(struct ectl_scratch *s, const uint16_t *need, size_t n, 
     size_t kept = 0;
     for (size_t x = 0; x < n; x++) {
         uint32_t e = s->t_touched[x], u = ECTL_IX_GRAM_ENTRY_TERM(e);
-        if (s->t_cnt[u] + left >= need[ECTL_IX_GRAM_ENTRY_LEN(e)] && s->t_xgen[u] != s->cgen)
+        if (s->tcnt[u].cnt + left >= need[ECTL_IX_GRAM_ENTRY_LEN(e)] && s->t_xgen[u] != s->cgen)
             s->t_touched[kept++] = e;
     }
     return kept;
@@ -230,11 +230,11 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
         size_t left = g_total - k; /* lists not yet counted, this one included */
         for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
             uint32_t e = ix->gram_terms[o], u = ECTL_IX_GRAM_ENTRY_TERM(e);
-            if (s->t_cgen[u] == cg) {
-                s->t_cnt[u]++;
+            if (s->tcnt[u].gen == cg) {
+                s->tcnt[u].cnt++;
             } else if (need[ECTL_IX_GRAM_ENTRY_LEN(e)] <= left) {
-                s->t_cgen[u] = cg;
-                s->t_cnt[u] = 1;
+                s->tcnt[u].gen = cg;
+                s->tcnt[u].cnt = 1;
                 s->t_touched[n_touched++] = e;
             }
         }
@@ -245,15 +245,15 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
         if (len < n_touched * 8) {
             for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
                 uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o]);
-                if (s->t_cgen[u] == cg)
-                    s->t_cnt[u]++;
+                if (s->tcnt[u].gen == cg)
+                    s->tcnt[u].cnt++;
             }
         } else {
             for (size_t x = 0; x < n_touched; x++) {
                 uint32_t e = s->t_touched[x], u = ECTL_IX_GRAM_ENTRY_TERM(e);
                 uint32_t at = lower_bound(ix->gram_terms, sp_[k].lo, sp_[k].hi, e);
                 if (at < sp_[k].hi && ix->gram_terms[at] == e)
-                    s->t_cnt[u]++;
+                    s->tcnt[u].cnt++;
             }
         }
         n_touched = gram_keep(s, need, n_touched, g_total - k - 1);
@@ -264,9 +264,9 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
         uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(s->t_touched[k]);
         size_t lu = ECTL_IX_GRAM_ENTRY_LEN(s->t_touched[k]);
         /* 2c / (G + lu) >= dice, without the division. */
-        if (2.0f * s->t_cnt[u] < sp->gram_dice * (float)(g_total + lu) || s->t_xgen[u] == cg)
+        if (2.0f * s->tcnt[u].cnt < sp->gram_dice * (float)(g_total + lu) || s->t_xgen[u] == cg)
             continue;
-        float dice = 2.0f * s->t_cnt[u] / (float)(g_total + lu);
+        float dice = 2.0f * s->tcnt[u].cnt / (float)(g_total + lu);
         if (n_pass < GRAM_SCAN) {
             pass[n_pass++] = (struct hit){u, dice};
             if (n_pass == GRAM_SCAN)

@@ -47,6 +47,17 @@ struct ncell {
     uint8_t last; /* the query slot that credited it last */
 };
 
+/* A term's row in the similarity cache, if gen is the form's. */
+struct trow {
+    uint32_t gen, row;
+};
+
+/* A term's count of shared trigrams, if gen is the token's cgen. */
+struct tcnt {
+    uint32_t gen;
+    uint16_t cnt;
+};
+
 struct hit {
     uint32_t id;
     float v;
@@ -78,10 +89,8 @@ struct ectl_scratch {
     size_t n_touched;
     struct hit *cands;
     /* per term */
-    uint32_t *t_gen;
-    uint32_t *t_row;
-    uint32_t *t_cgen;
-    uint16_t *t_cnt;
+    struct trow *trow;
+    struct tcnt *tcnt;
     uint32_t *t_xgen; /* expansion mark, per query token */
     uint32_t *t_touched;
     struct row *rows;
