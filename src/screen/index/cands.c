@@ -43,9 +43,9 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
     if (!insert && s->n_touched * 4 < t->post_len) {
         for (size_t k = 0; k < s->n_touched; k++) {
             uint32_t n = s->touched[k];
-            if (s->n_last[n] != slot && name_has(ix, n, u)) {
-                s->n_acc[n] += v;
-                s->n_last[n] = slot;
+            if (s->ncell[n].last != slot && name_has(ix, n, u)) {
+                s->ncell[n].acc += v;
+                s->ncell[n].last = slot;
             }
         }
         st->postings += s->n_touched;
@@ -55,16 +55,16 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
     st->postings += t->post_len;
     for (uint32_t k = 0; k < t->post_len; k++) {
         uint32_t n = post[k];
-        if (s->n_gen[n] != g) {
+        if (s->ncell[n].gen != g) {
             if (!insert)
                 continue;
-            s->n_gen[n] = g;
-            s->n_acc[n] = v;
-            s->n_last[n] = slot;
+            s->ncell[n].gen = g;
+            s->ncell[n].acc = v;
+            s->ncell[n].last = slot;
             s->touched[s->n_touched++] = n;
-        } else if (s->n_last[n] != slot) {
-            s->n_acc[n] += v;
-            s->n_last[n] = slot;
+        } else if (s->ncell[n].last != slot) {
+            s->ncell[n].acc += v;
+            s->ncell[n].last = slot;
         }
     }
 }
@@ -105,8 +105,8 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
     size_t n_near = 0;
     for (size_t k = 0; k < s->n_touched; k++) {
         uint32_t n = s->touched[k];
-        float acc = s->n_acc[n];
-        if (s->n_last[n] == i || acc >= need || acc + w < need)
+        float acc = s->ncell[n].acc;
+        if (s->ncell[n].last == i || acc >= need || acc + w < need)
             continue;
         if (n_near == NEAR_MAX && acc <= top[NEAR_MAX - 1].v)
             continue;
@@ -127,8 +127,8 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
                 best = sim;
         }
         if (best >= p->sim_floor) {
-            s->n_acc[n] += w * credit_of(p, &s->q.tok[i], best);
-            s->n_last[n] = (uint8_t)i;
+            s->ncell[n].acc += w * credit_of(p, &s->q.tok[i], best);
+            s->ncell[n].last = (uint8_t)i;
         }
     }
 }
@@ -251,8 +251,8 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
     size_t nc = 0;
     for (size_t k = 0; k < s->n_touched; k++) {
         uint32_t n = s->touched[k];
-        if (s->n_acc[n] >= need && entity_ok(ix, ix->names[n].entity, o))
-            s->cands[nc++] = (struct hit){n, s->n_acc[n]};
+        if (s->ncell[n].acc >= need && entity_ok(ix, ix->names[n].entity, o))
+            s->cands[nc++] = (struct hit){n, s->ncell[n].acc};
     }
     if (nc > sp->cand_max) {
         qsort(s->cands, nc, sizeof *s->cands, hit_desc);

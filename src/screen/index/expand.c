@@ -22,12 +22,12 @@
 static struct row *row_of(struct ectl_scratch *s, uint32_t u)
 {
     struct row *r;
-    if (s->t_gen[u] == s->gen)
-        return &s->rows[s->t_row[u]];
+    if (s->trow[u].gen == s->gen)
+        return &s->rows[s->trow[u].row];
     if (s->n_rows < ROW_MAX) {
         r = &s->rows[s->n_rows];
-        s->t_gen[u] = s->gen;
-        s->t_row[u] = (uint32_t)s->n_rows++;
+        s->trow[u].gen = s->gen;
+        s->trow[u].row = (uint32_t)s->n_rows++;
     } else {
         r = &s->tmp_row; /* cache full: computed, not kept */
     }
@@ -137,11 +137,35 @@ struct span {
     uint32_t lo, hi;
 };
 
-static int span_shorter(const void *a, const void *b)
+/* Shortest first; stable, as glibc's qsort (a merge sort) was, so that
+ * the terms are met in the same order.  A dozen spans: insertion sort. */
+static void sort_spans(struct span *v, size_t n)
 {
-    const struct span *x = a, *y = b;
-    uint32_t lx = x->hi - x->lo, ly = y->hi - y->lo;
-    return lx < ly ? -1 : lx > ly;
+    for (size_t i = 1; i < n; i++) {
+        struct span x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1].hi - v[j - 1].lo > x.hi - x.lo) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* t_touched holds ECTL_IX_GRAM_ENTRY(length, term) here, so that the
+ * length needs no look-up in the terms.
+ * Keep, in order, the counted terms that can still pass: not tried yet
+ * and short of their need by no more than the `left` lists to come.  A
+ * dropped term keeps its stamp, so later lists do not count it again. */
+static size_t gram_keep(struct ectl_scratch *s, const uint16_t *need, size_t n, size_t left)
+{
+    size_t kept = 0;
+    for (size_t x = 0; x < n; x++) {
+        uint32_t e = s->t_touched[x], u = ECTL_IX_GRAM_ENTRY_TERM(e);
+        if (s->tcnt[u].cnt + left >= need[ECTL_IX_GRAM_ENTRY_LEN(e)] && s->t_xgen[u] != s->cgen)
+            s->t_touched[kept++] = e;
+    }
+    return kept;
 }
 
 /* Terms sharing enough trigrams with query token i (Dice >= gram_dice),
@@ -180,51 +204,69 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
     }
     if (g_total == 0)
         return;
-    qsort(sp_, g_total, sizeof *sp_, span_shorter);
+    sort_spans(sp_, g_total);
     /* Fewest shared trigrams any term could pass with (the shortest). */
     size_t c_min = (size_t)(sp->gram_dice * (float)(g_total + lmin) / 2.0f + 0.999f);
     if (c_min < 1)
         c_min = 1;
     if (c_min > g_total)
         return;
+    /* need[l]: the fewest shared trigrams with which a term of l letters
+     * passes the Dice test below, computed with that very test so that
+     * what is dropped early is exactly what it would reject.  A term not
+     * seen before the k-th list can share at most g_total - k trigrams,
+     * and a counted term at most its count plus the lists left: terms
+     * that cannot reach their need are not counted further.  The terms
+     * that survive, and their order, are those of the plain count. */
+    uint16_t need[ECTL_IX_MAX_TOKEN_LEN + 1];
+    for (size_t l = lmin; l <= lmax; l++) {
+        size_t c = 0;
+        while (2.0f * (float)c < sp->gram_dice * (float)(g_total + l))
+            c++;
+        need[l] = (uint16_t)c;
+    }
     size_t prefix = g_total - c_min + 1, n_touched = 0;
-    for (size_t k = 0; k < prefix; k++)
+    for (size_t k = 0; k < prefix; k++) {
+        size_t left = g_total - k; /* lists not yet counted, this one included */
         for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
-            uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o]);
-            if (s->t_cgen[u] != cg) {
-                s->t_cgen[u] = cg;
-                s->t_cnt[u] = 0;
-                s->t_touched[n_touched++] = u;
+            uint32_t e = ix->gram_terms[o], u = ECTL_IX_GRAM_ENTRY_TERM(e);
+            if (s->tcnt[u].gen == cg) {
+                s->tcnt[u].cnt++;
+            } else if (need[ECTL_IX_GRAM_ENTRY_LEN(e)] <= left) {
+                s->tcnt[u].gen = cg;
+                s->tcnt[u].cnt = 1;
+                s->t_touched[n_touched++] = e;
             }
-            s->t_cnt[u]++;
         }
+    }
+    n_touched = gram_keep(s, need, n_touched, g_total - prefix);
     for (size_t k = prefix; k < g_total && n_touched; k++) {
         uint32_t len = sp_[k].hi - sp_[k].lo;
         if (len < n_touched * 8) {
             for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
                 uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o]);
-                if (s->t_cgen[u] == cg)
-                    s->t_cnt[u]++;
+                if (s->tcnt[u].gen == cg)
+                    s->tcnt[u].cnt++;
             }
         } else {
             for (size_t x = 0; x < n_touched; x++) {
-                uint32_t u = s->t_touched[x];
-                uint32_t e = ECTL_IX_GRAM_ENTRY(ix->terms[u].len, u);
+                uint32_t e = s->t_touched[x], u = ECTL_IX_GRAM_ENTRY_TERM(e);
                 uint32_t at = lower_bound(ix->gram_terms, sp_[k].lo, sp_[k].hi, e);
                 if (at < sp_[k].hi && ix->gram_terms[at] == e)
-                    s->t_cnt[u]++;
+                    s->tcnt[u].cnt++;
             }
         }
+        n_touched = gram_keep(s, need, n_touched, g_total - k - 1);
     }
     struct hit pass[GRAM_SCAN];
     size_t n_pass = 0, lo = 0;
     for (size_t k = 0; k < n_touched; k++) {
-        uint32_t u = s->t_touched[k];
-        size_t lu = ix->terms[u].len;
+        uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(s->t_touched[k]);
+        size_t lu = ECTL_IX_GRAM_ENTRY_LEN(s->t_touched[k]);
         /* 2c / (G + lu) >= dice, without the division. */
-        if (2.0f * s->t_cnt[u] < sp->gram_dice * (float)(g_total + lu) || s->t_xgen[u] == cg)
+        if (2.0f * s->tcnt[u].cnt < sp->gram_dice * (float)(g_total + lu) || s->t_xgen[u] == cg)
             continue;
-        float dice = 2.0f * s->t_cnt[u] / (float)(g_total + lu);
+        float dice = 2.0f * s->tcnt[u].cnt / (float)(g_total + lu);
         if (n_pass < GRAM_SCAN) {
             pass[n_pass++] = (struct hit){u, dice};
             if (n_pass == GRAM_SCAN)
@@ -333,9 +375,9 @@ static void expand_short(struct ectl_scratch *s, const struct ectl_index *ix,
         }
 }
 
-void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
-                      const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
-                      struct ectl_search_stats *st)
+static void expand_token(struct ectl_scratch *s, const struct ectl_index *ix,
+                         const struct ectl_search_params *sp, const struct ectl_sc_params *p,
+                         size_t i, struct ectl_search_stats *st)
 {
     struct qtok *qt = &s->qt[i];
     const struct ectl_sc_tok *t = &s->q.tok[i];
@@ -393,6 +435,23 @@ void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
         s->q.tok[i].w = ix->terms[qt->exp[0].term].weight;
 }
 
+/* A token the lists lack is expanded once per thread while the memo
+ * keeps it (xmemo.c); a listed one only reads its stored neighbours. */
+void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
+                      const struct ectl_search_params *sp, const struct ectl_sc_params *p, size_t i,
+                      struct ectl_search_stats *st)
+{
+    struct qtok *qt = &s->qt[i];
+    struct ectl_sc_tok *t = &s->q.tok[i];
+    int memo = s->reuse && qt->term == ECTL_IX_NONE;
+    if (memo && ectl_xmemo_get(s->xmemo, t, qt->exp, &qt->n_exp, &t->w))
+        return;
+    float w_in = t->w;
+    expand_token(s, ix, sp, p, i, st);
+    if (memo)
+        ectl_xmemo_put(s->xmemo, t, w_in, qt->exp, qt->n_exp, t->w);
+}
+
 /* ---- neighbours, for the builder ----------------------------------------- */
 
 size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix, uint32_t u,
@@ -402,6 +461,7 @@ size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix
         return 0;
     struct ectl_search_params sp = ectl_search_default_params;
     sp.search_known = 1;
+    s->reuse = 0; /* not the query's parameters */
     const struct ectl_sc_params *p = &ectl_sc_default_params;
     const struct ectl_ix_term *x = &ix->terms[u];
     ectl_scratch_next_form(s);

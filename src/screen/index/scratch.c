@@ -11,9 +11,13 @@
 struct ectl_scratch *ectl_scratch_new(void)
 {
     struct ectl_scratch *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         s->rows = malloc(ROW_MAX * sizeof *s->rows);
-    if (s && !s->rows) {
+        s->xmemo = ectl_xmemo_new();
+    }
+    if (s && (!s->rows || !s->xmemo)) {
+        free(s->rows);
+        ectl_xmemo_free(s->xmemo);
         free(s);
         return NULL;
     }
@@ -22,24 +26,20 @@ struct ectl_scratch *ectl_scratch_new(void)
 
 static void free_names(struct ectl_scratch *s)
 {
-    free(s->n_gen);
-    free(s->n_acc);
-    free(s->n_last);
+    free(s->ncell);
     free(s->touched);
     free(s->cands);
-    s->n_gen = NULL, s->n_acc = NULL, s->n_last = NULL, s->touched = NULL, s->cands = NULL;
+    s->ncell = NULL, s->touched = NULL, s->cands = NULL;
     s->cap_names = 0;
 }
 
 static void free_terms(struct ectl_scratch *s)
 {
-    free(s->t_gen);
-    free(s->t_row);
-    free(s->t_cgen);
-    free(s->t_cnt);
+    free(s->trow);
+    free(s->tcnt);
     free(s->t_xgen);
     free(s->t_touched);
-    s->t_gen = NULL, s->t_row = NULL, s->t_cgen = NULL, s->t_cnt = NULL, s->t_xgen = NULL;
+    s->trow = NULL, s->tcnt = NULL, s->t_xgen = NULL;
     s->t_touched = NULL;
     s->cap_terms = 0;
 }
@@ -65,6 +65,7 @@ void ectl_scratch_free(struct ectl_scratch *s)
     free_terms(s);
     free_entities(s);
     free(s->rows);
+    ectl_xmemo_free(s->xmemo);
     free(s);
 }
 
@@ -75,12 +76,10 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
     if (ix->n_names > s->cap_names) {
         free_names(s);
         size_t n = ix->n_names;
-        s->n_gen = calloc(n, sizeof *s->n_gen);
-        s->n_acc = malloc(n * sizeof *s->n_acc);
-        s->n_last = malloc(n);
+        s->ncell = calloc(n, sizeof *s->ncell);
         s->touched = malloc(n * sizeof *s->touched);
         s->cands = malloc(n * sizeof *s->cands);
-        if (!s->n_gen || !s->n_acc || !s->n_last || !s->touched || !s->cands) {
+        if (!s->ncell || !s->touched || !s->cands) {
             free_names(s);
             return ECTL_ENOMEM;
         }
@@ -89,13 +88,11 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
     if (ix->n_terms > s->cap_terms) {
         free_terms(s);
         size_t n = ix->n_terms;
-        s->t_gen = calloc(n, sizeof *s->t_gen);
-        s->t_row = malloc(n * sizeof *s->t_row);
-        s->t_cgen = calloc(n, sizeof *s->t_cgen);
-        s->t_cnt = malloc(n * sizeof *s->t_cnt);
+        s->trow = calloc(n, sizeof *s->trow);
+        s->tcnt = calloc(n, sizeof *s->tcnt);
         s->t_xgen = calloc(n, sizeof *s->t_xgen);
         s->t_touched = malloc(n * sizeof *s->t_touched);
-        if (!s->t_gen || !s->t_row || !s->t_cgen || !s->t_cnt || !s->t_xgen || !s->t_touched) {
+        if (!s->trow || !s->tcnt || !s->t_xgen || !s->t_touched) {
             free_terms(s);
             return ECTL_ENOMEM;
         }
@@ -123,8 +120,9 @@ void ectl_scratch_next_form(struct ectl_scratch *s)
 {
     if (++s->gen == 0) {
         /* Wrapped after 2^32 forms: clear the stamps once. */
-        memset(s->n_gen, 0, s->cap_names * sizeof *s->n_gen);
-        memset(s->t_gen, 0, s->cap_terms * sizeof *s->t_gen);
+        memset(s->ncell, 0, s->cap_names * sizeof *s->ncell);
+        memset(s->trow, 0, s->cap_terms * sizeof *s->trow);
+        memset(s->spelt, 0, sizeof s->spelt);
         s->gen = 1;
     }
     s->n_rows = 0;
@@ -134,7 +132,7 @@ void ectl_scratch_next_form(struct ectl_scratch *s)
 uint32_t ectl_scratch_next_token(struct ectl_scratch *s)
 {
     if (++s->cgen == 0) {
-        memset(s->t_cgen, 0, s->cap_terms * sizeof *s->t_cgen);
+        memset(s->tcnt, 0, s->cap_terms * sizeof *s->tcnt);
         memset(s->t_xgen, 0, s->cap_terms * sizeof *s->t_xgen);
         s->cgen = 1;
     }

@@ -67,7 +67,12 @@ void ectl_search_query_side(const struct ectl_index *ix, const struct ectl_name_
         if (id == ECTL_IX_NONE && !(t->flags & ECTL_TOK_TRANSLIT))
             x->flags |= ECTL_SC_T_UNLISTED;
         uint32_t k = ECTL_IX_NONE;
-        if (!(x->flags & ECTL_IX_T_DIGITS)) {
+        if (id != ECTL_IX_NONE &&
+            (ix->terms[id].flags & ECTL_IX_T_DIGITS) == (x->flags & ECTL_IX_T_DIGITS)) {
+            /* The builder keyed every term as below (ectl_ixb_make_pkeys;
+             * a test checks that the two agree). */
+            k = ix->terms[id].pkey;
+        } else if (!(x->flags & ECTL_IX_T_DIGITS)) {
             char key[32];
             size_t kl = ectl_norm_phonetic_key(t->text, len, key, sizeof key);
             if (kl > 0 && kl < sizeof key)
@@ -93,6 +98,32 @@ static void name_side(const struct ectl_index *ix, uint32_t n, struct ectl_sc_si
     }
 }
 
+/* The score of candidate n if a name with the same tokens (the same
+ * terms in the same order) was scored in this form, else NULL and *at
+ * the slot to fill.  Many listed names are spelled alike (the SDN list
+ * is also in the CSL, aliases repeat across entities), and the score of
+ * a name is a function of its terms and the query alone. */
+static const double *spelt_find(struct ectl_scratch *s, const struct ectl_index *ix, uint32_t n,
+                                struct spelt **at)
+{
+    const struct ectl_ix_name *x = &ix->names[n];
+    const uint32_t *t = ix->name_terms + x->first;
+    uint32_t h = 2166136261u;
+    for (uint32_t j = 0; j < x->n_tokens; j++)
+        h = (h ^ t[j]) * 16777619u;
+    for (uint32_t k = h & (SPELT_SLOTS - 1);; k = (k + 1) & (SPELT_SLOTS - 1)) {
+        struct spelt *e = &s->spelt[k];
+        if (e->gen != s->gen) {
+            *at = e;
+            return NULL;
+        }
+        const struct ectl_ix_name *y = &ix->names[e->name];
+        if (y->n_tokens == x->n_tokens &&
+            memcmp(ix->name_terms + y->first, t, x->n_tokens * sizeof *t) == 0)
+            return &e->score;
+    }
+}
+
 static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, size_t v,
                         const struct ectl_screen_opts *o, double threshold,
                         const struct ectl_search_params *sp, const struct ectl_sc_params *p,
@@ -106,16 +137,26 @@ static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, siz
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
     for (size_t k = 0; k < nc; k++) {
         uint32_t n = s->cands[k].id;
-        name_side(ix, n, &c, cterms);
-        for (size_t j = 0; j < c.n; j++) {
-            const float *row = ectl_cand_row(s, ix, p, cterms[j], st);
-            for (size_t i = 0; i < s->q.n; i++)
-                sim[i][j] = row[i];
+        struct spelt *slot = NULL;
+        const double *known =
+            s->reuse && nc < SPELT_SLOTS / 2 ? spelt_find(s, ix, n, &slot) : NULL;
+        double raw;
+        if (known) {
+            raw = *known;
+        } else {
+            name_side(ix, n, &c, cterms);
+            for (size_t j = 0; j < c.n; j++) {
+                const float *row = ectl_cand_row(s, ix, p, cterms[j], st);
+                for (size_t i = 0; i < s->q.n; i++)
+                    sim[i][j] = row[i];
+            }
+            raw = ectl_sc_score(p, &s->q, &c, (const float(*)[ECTL_SC_MAX])sim, NULL);
+            st->scored++;
+            if (slot)
+                *slot = (struct spelt){s->gen, n, raw};
         }
         const struct ectl_ix_name *x = &ix->names[n];
-        float score = (float)(ectl_sc_score(p, &s->q, &c, (const float(*)[ECTL_SC_MAX])sim, NULL) *
-                              p->kind_factor[x->kind]);
-        st->scored++;
+        float score = (float)(raw * p->kind_factor[x->kind]);
         uint32_t e = x->entity;
         if (s->e_gen[e] != s->egen) {
             s->e_gen[e] = s->egen;
@@ -147,9 +188,14 @@ static int ranked_cmp(const void *a, const void *b)
     return x->e < y->e ? -1 : x->e > y->e;
 }
 
-/* Score the winning name again, keeping the pairs, to say why. */
+/* Score the winning name again, keeping the pairs, to say why.  When it
+ * won in the form searched last, its similarities are still in that
+ * form's cache (ectl_cand_row: the values the ranking used, a value below
+ * the floor possibly as 0, which the scorer reads as it reads any value
+ * below the floor); otherwise, and on the plain path, they are computed
+ * afresh. */
 static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
-                    const struct ectl_sc_params *p, uint32_t e, char *buf, size_t cap)
+                    const struct ectl_sc_params *p, uint32_t e, size_t last, char *buf, size_t cap)
 {
     size_t v = s->e_variant[e];
     const uint32_t *term = s->qterm[v], *pkey = s->qpk[v];
@@ -158,14 +204,23 @@ static void explain(struct ectl_scratch *s, const struct ectl_index *ix,
     uint32_t cterms[ECTL_SC_MAX];
     name_side(ix, s->e_name[e], &c, cterms);
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
-    for (size_t i = 0; i < s->q.n; i++)
+    if (v == last && s->reuse) {
+        struct ectl_search_stats st = {0};
         for (size_t j = 0; j < c.n; j++) {
-            uint32_t pk = ix->terms[cterms[j]].pkey;
-            sim[i][j] = term[i] == cterms[j]
-                            ? 1.0f
-                            : ectl_sc_token_sim(p, &s->q.tok[i], &c.tok[j],
-                                                pk != ECTL_IX_NONE && pkey[i] == pk);
+            const float *row = ectl_cand_row(s, ix, p, cterms[j], &st);
+            for (size_t i = 0; i < s->q.n; i++)
+                sim[i][j] = row[i];
         }
+    } else {
+        for (size_t i = 0; i < s->q.n; i++)
+            for (size_t j = 0; j < c.n; j++) {
+                uint32_t pk = ix->terms[cterms[j]].pkey;
+                sim[i][j] = term[i] == cterms[j]
+                                ? 1.0f
+                                : ectl_sc_token_sim(p, &s->q.tok[i], &c.tok[j],
+                                                    pk != ECTL_IX_NONE && pkey[i] == pk);
+            }
+    }
     struct ectl_sc_result r;
     ectl_sc_score(p, &s->q, &c, (const float(*)[ECTL_SC_MAX])sim, &r);
     ectl_sc_explain(&s->q, &c, &r, buf, cap);
@@ -220,14 +275,22 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
         limit = cap;
     if ((rc = ectl_scratch_fit(s, ix)) != 0)
         return ectl_error_set(err, rc, "out of memory for the search");
+    /* Expansions are remembered only for the parameters they were made
+     * with: the defaults (ectl_screen's); other parameters take the plain
+     * path throughout (search_int.h). */
+    s->reuse = sp == &ectl_search_default_params && p == &ectl_sc_default_params;
+    if (s->reuse)
+        ectl_xmemo_bind(s->xmemo, ix);
     if (++s->egen == 0) {
         memset(s->e_gen, 0, s->cap_entities * sizeof *s->e_gen);
         s->egen = 1;
     }
     s->n_ents = 0;
+    size_t last = 0; /* the form searched last, whose caches are current */
     for (size_t v = 0; v < q->n_variants && v < ECTL_NORM_MAX_VARIANTS; v++) {
         if (q->unbracketed >> v & 1)
             continue; /* for listed names only (normalize.h) */
+        last = v;
         uint32_t *term = s->qterm[v];
         ectl_search_query_side(ix, &q->variants[v], &s->q, term, s->qpk[v]);
         for (size_t i = 0; i < s->q.n; i++) {
@@ -258,7 +321,7 @@ int ectl_search(struct ectl_scratch *s, const struct ectl_index *ix,
         m->score = s->rank[k].score > 1.0f ? 1.0 : (double)s->rank[k].score;
         m->programs = ix->str + x->programs;
         m->countries = ix->str + x->countries;
-        explain(s, ix, p, e, m->explain, sizeof m->explain);
+        explain(s, ix, p, e, last, m->explain, sizeof m->explain);
     }
     *n = nt;
     return 0;

@@ -19,6 +19,7 @@
 #define ROW_MAX 4096  /* distinct terms whose similarities one query form caches */
 #define WEAK_FLAGS \
     (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC | ECTL_IX_T_HONORIFIC | ECTL_IX_T_FUNCTION)
+#define SPELT_SLOTS 512 /* > twice the most candidates a form scores */
 
 struct exp {
     uint32_t term;
@@ -39,9 +40,35 @@ struct row {
     float v[ECTL_SC_MAX];
 };
 
+/* A name's credit in the form being searched: one cell, so that a
+ * posting costs one cache line, not three. */
+struct ncell {
+    uint32_t gen; /* == ectl_scratch.gen: credited in this form */
+    float acc;    /* credit so far */
+    uint8_t last; /* the query slot that credited it last */
+};
+
+/* A term's row in the similarity cache, if gen is the form's. */
+struct trow {
+    uint32_t gen, row;
+};
+
+/* A term's count of shared trigrams, if gen is the token's cgen. */
+struct tcnt {
+    uint32_t gen;
+    uint16_t cnt;
+};
+
 struct hit {
     uint32_t id;
     float v;
+};
+
+/* A name scored in the current form, by its tokens (search.c). */
+struct spelt {
+    uint32_t gen;  /* == ectl_scratch.gen: filled in this form */
+    uint32_t name; /* the first name scored with these tokens */
+    double score;  /* ectl_sc_score, before the kind factor */
 };
 
 struct ranked {
@@ -50,23 +77,21 @@ struct ranked {
     float score;
 };
 
+struct ectl_xmemo;
+
 struct ectl_scratch {
     uint32_t gen;  /* per query form: name accumulators, similarity rows */
     uint32_t cgen; /* per query token: trigram counts, expansion marks */
     uint32_t egen; /* per query: entity bests */
     size_t cap_names, cap_terms, cap_entities;
     /* per name */
-    uint32_t *n_gen;
-    float *n_acc;
-    uint8_t *n_last;
+    struct ncell *ncell;
     uint32_t *touched;
     size_t n_touched;
     struct hit *cands;
     /* per term */
-    uint32_t *t_gen;
-    uint32_t *t_row;
-    uint32_t *t_cgen;
-    uint16_t *t_cnt;
+    struct trow *trow;
+    struct tcnt *tcnt;
     uint32_t *t_xgen; /* expansion mark, per query token */
     uint32_t *t_touched;
     struct row *rows;
@@ -89,7 +114,27 @@ struct ectl_scratch {
     struct ectl_sc_side qside[ECTL_NORM_MAX_VARIANTS];
     uint32_t qterm[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
     uint32_t qpk[ECTL_NORM_MAX_VARIANTS][ECTL_SC_MAX];
+    /* unlisted tokens' expansions, kept from query to query (xmemo.c) */
+    struct ectl_xmemo *xmemo;
+    /* scores of this form's candidates by their tokens (search.c) */
+    struct spelt spelt[SPELT_SLOTS];
+    /* Reuse work between queries (xmemo) and names (spelt): only with
+     * the default parameters, so that other parameters run the plain
+     * path, which the tests compare the shortcuts with. */
+    int reuse;
 };
+
+/* The memo of unlisted tokens' expansions (xmemo.c).  bind empties it
+ * unless it was filled from this very index; get copies a remembered
+ * expansion of t (its terms and its weight after expansion) and says
+ * whether there was one; put remembers one, t->w being w_in before. */
+struct ectl_xmemo *ectl_xmemo_new(void);
+void ectl_xmemo_free(struct ectl_xmemo *m);
+void ectl_xmemo_bind(struct ectl_xmemo *m, const struct ectl_index *ix);
+int ectl_xmemo_get(const struct ectl_xmemo *m, const struct ectl_sc_tok *t, struct exp *exp,
+                   size_t *n_exp, float *w);
+void ectl_xmemo_put(struct ectl_xmemo *m, const struct ectl_sc_tok *t, float w_in,
+                    const struct exp *exp, size_t n_exp, float w_out);
 
 /* Grow the arrays to the index's sizes (scratch.c). */
 int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix);

@@ -412,6 +412,132 @@ static void un_list(void **state)
     unlink(out);
 }
 
+/* The first CSV field of each data row of a yente fixture, up to max. */
+static size_t read_names(const char *path, char **names, size_t max)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    char line[1024];
+    size_t n = 0;
+    if (!fgets(line, sizeof line, fp)) {
+        fclose(fp);
+        return 0;
+    }
+    while (n < max && fgets(line, sizeof line, fp)) {
+        char buf[1024], *o = buf;
+        const char *c = line;
+        if (*c == '"') {
+            for (c++; *c && !(c[0] == '"' && c[1] != '"'); c++) {
+                if (c[0] == '"')
+                    c++;
+                *o++ = *c;
+            }
+        } else {
+            while (*c && *c != ',' && *c != '\n')
+                *o++ = *c++;
+        }
+        *o = '\0';
+        if (buf[0])
+            names[n++] = strdup(buf);
+    }
+    fclose(fp);
+    return n;
+}
+
+/* The work a search reuses must not change any answer: the memo of
+ * unlisted tokens' expansions kept from query to query (xmemo.c) and the
+ * scores of names spelled alike (search.c).  The UN list screened with
+ * them, each name twice so that the second search reads the memo, and
+ * without them (a copy of the default parameters turns them off), at a
+ * low bar so that many names are scored. */
+static void reuse_changes_nothing(void **state)
+{
+    (void)state;
+    const char *un = ECTL_SHARED_DATA "/lists/un/un_consolidated_2026-02-27.xml";
+    const char *yente = ECTL_SHARED_DATA "/matching-cases/yente_screening_fixtures/";
+    if (access(un, R_OK) != 0) {
+        skip();
+        return;
+    }
+    char out[] = "/tmp/ectl-memo-test-XXXXXX";
+    int fd = mkstemp(out);
+    assert_true(fd >= 0);
+    close(fd);
+    struct ectl_error err = {0};
+    const char *src[] = {un};
+    struct ectl_build_report *rep = calloc(1, sizeof *rep);
+    if (ectl_lists_build(src, 1, NULL, out, rep, NULL, NULL, &err) != 0)
+        fail_msg("build: %s", err.msg);
+    free(rep);
+    struct ectl_index *ix;
+    assert_int_equal(ectl_index_open(out, &ix, &err), 0);
+    enum { MAX = 2400 };
+    char **names = calloc(MAX, sizeof *names);
+    char path[512];
+    size_t n_names = 0;
+    static const char *const files[] = {"positives_un_treated.csv", "negatives_global.csv",
+                                        "negatives_us.csv"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s%s", yente, files[k]);
+        n_names += read_names(path, names + n_names, k == 0 ? 700 : 800);
+    }
+    assert_true(n_names > 1000);
+    /* A query token the lists have takes its phonetic key from its term:
+     * the key the query side would compute for it. */
+    for (uint32_t t = 0; t < ix->n_terms; t++) {
+        const struct ectl_ix_term *x = &ix->terms[t];
+        if (x->flags & ECTL_IX_T_DIGITS) {
+            assert_int_equal(x->pkey, ECTL_IX_NONE);
+            continue;
+        }
+        char key[32];
+        size_t kl = ectl_norm_phonetic_key(ix->str + x->text, x->len, key, sizeof key);
+        uint32_t k = kl > 0 && kl < sizeof key ? ectl_ix_pkey_find(ix, key, kl) : ECTL_IX_NONE;
+        if (k != x->pkey)
+            fail_msg("term '%s': key %u at build, %u at query", ix->str + x->text, x->pkey, k);
+    }
+    struct ectl_norm *norm;
+    assert_int_equal(ectl_norm_new(&norm, &err), 0);
+    struct ectl_norm_result *q = calloc(1, sizeof *q);
+    struct ectl_scratch *with = ectl_scratch_new(), *without = ectl_scratch_new();
+    struct ectl_search_params plain = ectl_search_default_params;
+    struct ectl_screen_opts o = {.threshold = 0.5, .limit = 20};
+    struct ectl_match *a = calloc(20, sizeof *a), *b = calloc(20, sizeof *b);
+    size_t compared = 0;
+    for (size_t r = 0; r < 2; r++)
+        for (size_t k = 0; k < n_names; k++) {
+            assert_int_equal(ectl_norm_name(norm, names[k], strlen(names[k]), q, &err), 0);
+            size_t na, nb;
+            assert_int_equal(ectl_search(with, ix, q, &o, NULL, NULL, a, 20, &na, NULL, &err), 0);
+            assert_int_equal(ectl_search(without, ix, q, &o, &plain, NULL, b, 20, &nb, NULL, &err),
+                             0);
+            if (na != nb)
+                fail_msg("'%s': %zu matches with the memo, %zu without", names[k], na, nb);
+            for (size_t j = 0; j < na; j++) {
+                if (a[j].score != b[j].score || strcmp(a[j].id, b[j].id) ||
+                    strcmp(a[j].list, b[j].list) || strcmp(a[j].matched_name, b[j].matched_name) ||
+                    strcmp(a[j].explain, b[j].explain))
+                    fail_msg("'%s', match %zu: %s %.6f '%s' with the memo, %s %.6f '%s' without",
+                             names[k], j, a[j].id, a[j].score, a[j].explain, b[j].id, b[j].score,
+                             b[j].explain);
+                compared++;
+            }
+        }
+    assert_true(compared > 100);
+    free(a);
+    free(b);
+    ectl_scratch_free(with);
+    ectl_scratch_free(without);
+    free(q);
+    ectl_norm_free(norm);
+    for (size_t k = 0; k < n_names; k++)
+        free(names[k]);
+    free(names);
+    ectl_index_close(ix);
+    unlink(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +550,7 @@ int main(void)
         cmocka_unit_test(two_typos),
         cmocka_unit_test(threads_share_an_index),
         cmocka_unit_test(un_list),
+        cmocka_unit_test(reuse_changes_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
