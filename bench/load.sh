@@ -159,6 +159,8 @@ for ep in $ENDPOINTS; do
   expect=200
   [ "$ep" = checks ] && expect=201
   probe "$ep" "$expect"
+  max_conns=0
+  for c in $CONNECTIONS; do [ "$c" -gt "$max_conns" ] && max_conns=$c; done
   for c in $CONNECTIONS; do
     seq0=$(audit_seq)
     bytes0=$(audit_bytes)
@@ -184,7 +186,9 @@ for ep in $ENDPOINTS; do
     added=$((seq1 - seq0))
     audit_total=$((audit_total + added))
     goal="-"
-    if [ "$ep" = determine ]; then
+    # The goal is the server's capacity: judged on the run with the most
+    # connections; fewer connections measure latency, not capacity.
+    if [ "$ep" = determine ] && [ "$c" -eq "$max_conns" ]; then
       if [ "$rps" -ge "$GOAL_RPS" ] && [ "$p99" -lt $((GOAL_P99_MS * 1000)) ]; then
         goal="met (>=$GOAL_RPS/s, p99<${GOAL_P99_MS}ms)"
       else
