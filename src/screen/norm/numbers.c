@@ -35,8 +35,9 @@ static const struct word TENS[] = {
 
 static int lookup(const struct word *t, size_t n, const char *s, size_t len)
 {
+    /* The first letter first: every token of every name is asked. */
     for (size_t i = 0; i < n; i++)
-        if (strlen(t[i].w) == len && !memcmp(t[i].w, s, len))
+        if (len && t[i].w[0] == s[0] && strlen(t[i].w) == len && !memcmp(t[i].w, s, len))
             return t[i].v;
     return 0;
 }

@@ -317,7 +317,12 @@ static size_t osa_small(const char *a, size_t la, const char *b, size_t lb, size
         d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
         d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
+    /* No cell of a row is below the smallest of the row before (a swap
+     * costs d[i-2][j-2] + 1, never less than d[i-1][j-1]), so once a whole
+     * row is past max, so is the answer: most words are far from most
+     * phrases, and this stops at their first letters. */
+    for (size_t i = 1; i <= la; i++) {
+        size_t row_min = d[i][0];
         for (size_t j = 1; j <= lb; j++) {
             size_t x = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
             if (d[i - 1][j] + 1 < x)
@@ -328,7 +333,12 @@ static size_t osa_small(const char *a, size_t la, const char *b, size_t lb, size
                 d[i - 2][j - 2] + 1 < x)
                 x = d[i - 2][j - 2] + 1;
             d[i][j] = x;
+            if (x < row_min)
+                row_min = x;
         }
+        if (row_min > max)
+            return max + 1;
+    }
     return d[la][lb] > max ? max + 1 : d[la][lb];
 }
 
