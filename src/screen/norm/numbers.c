@@ -75,6 +75,10 @@ size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char 
         *out_len = d;
         return 1;
     }
+    /* Every word of UNITS and TENS begins with one of these letters: most
+     * tokens stop here. */
+    if (len[0] == 0 || !memchr("efnost", tok[0][0], 6))
+        return 0;
     int v = lookup(UNITS, COUNT(UNITS), tok[0], len[0]);
     size_t used = 1;
     if (!v) {
