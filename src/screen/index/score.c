@@ -190,8 +190,13 @@ static void gather_runs(const struct ectl_sc_params *p, const struct ectl_sc_sid
 static int is_connector(const struct ectl_sc_tok *t)
 {
     static const char *const w[] = {"bin", "bint", "binti", "ibn", "ould"};
+    static const unsigned char wl[] = {3, 4, 5, 3, 4};
+    /* Every connector starts with b, i or o: most tokens stop here (the
+     * scorer asks this of every token of every candidate). */
+    if (t->len < 3 || t->len > 5 || (t->text[0] != 'b' && t->text[0] != 'i' && t->text[0] != 'o'))
+        return 0;
     for (size_t i = 0; i < sizeof w / sizeof *w; i++)
-        if (t->len == strlen(w[i]) && !memcmp(t->text, w[i], t->len))
+        if (t->len == wl[i] && !memcmp(t->text, w[i], t->len))
             return 1;
     return 0;
 }
@@ -343,18 +348,18 @@ static int roman(const struct ectl_sc_tok *t)
     static const char *const units[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
     if (t->len < 2 || t->len > 8)
         return 0;
-    for (size_t tens = 0; tens <= 3; tens++)
-        for (size_t u = 0; u <= 9; u++) {
-            char buf[16];
-            size_t n = 0;
-            for (size_t k = 0; k < tens; k++)
-                buf[n++] = 'x';
-            size_t ul = strlen(units[u]);
-            memcpy(buf + n, units[u], ul);
-            n += ul;
-            if (n == t->len && n >= 2 && !memcmp(buf, t->text, n))
-                return 1;
-        }
+    /* Tens first (at most three x), then one of the units, and the whole
+     * token used: the same set as every "x"*tens + unit of length >= 2. */
+    size_t tens = 0;
+    while (tens < t->len && tens < 3 && t->text[tens] == 'x')
+        tens++;
+    const char *u = t->text + tens;
+    size_t ul = t->len - tens;
+    if (ul > 4)
+        return 0;
+    for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+        if (strlen(units[k]) == ul && !memcmp(units[k], u, ul))
+            return 1;
     return 0;
 }
 
@@ -363,14 +368,24 @@ static int roman(const struct ectl_sc_tok *t)
  * Roman numeral.  A person's "Xi" or "Ii" is a name. */
 static int unmatched_number(const struct ectl_sc_side *s, uint64_t used)
 {
-    int org = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->tok[i].flags & (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC))
-            org = 1;
-    for (size_t i = 0; i < s->n; i++)
-        if (!(used >> i & 1) &&
-            ((s->tok[i].flags & ECTL_IX_T_DIGITS) || (org && roman(&s->tok[i]))))
+    int org = -1; /* not yet known: most names leave no number-like token */
+    for (size_t i = 0; i < s->n; i++) {
+        if (used >> i & 1)
+            continue;
+        const struct ectl_sc_tok *t = &s->tok[i];
+        if (t->flags & ECTL_IX_T_DIGITS)
             return 1;
+        if (!roman(t))
+            continue;
+        if (org < 0) {
+            org = 0;
+            for (size_t j = 0; j < s->n; j++)
+                if (s->tok[j].flags & (ECTL_IX_T_LEGAL | ECTL_IX_T_GENERIC))
+                    org = 1;
+        }
+        if (org)
+            return 1;
+    }
     return 0;
 }
 

@@ -73,6 +73,7 @@ void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb)
     p->len = lb;
     p->slow = 0;
     p->present = 0;
+    memset(p->cnt, 0, sizeof p->cnt);
     for (size_t j = 0; j < lb; j++) {
         unsigned c = code((unsigned char)b[j]);
         if (!c) {
@@ -84,6 +85,7 @@ void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb)
             p->pos[c] = 0;
         }
         p->pos[c] |= (uint64_t)1 << j;
+        p->cnt[c]++;
     }
 }
 
@@ -105,16 +107,16 @@ double ectl_sim_jaro_pre(const struct ectl_jaro_pre *p, const char *a, size_t la
         return jaro_bytes(a, la, b, lb);
     size_t longer = la > lb ? la : lb;
     size_t window = longer / 2 > 1 ? longer / 2 - 1 : 1;
-    uint64_t ma = 0, mb = 0, all = low_bits(lb);
+    /* win: the bytes of b within the window of a[i], [i - window, i +
+     * window], slid one byte per step (pos[] has no bit at or past lb). */
+    uint64_t ma = 0, mb = 0, win = low_bits(window + 1);
     size_t m = 0;
-    for (size_t i = 0; i < la; i++) {
+    for (size_t i = 0; i < la; i++, win = i <= window ? win << 1 | 1 : win << 1) {
         unsigned c = code((unsigned char)a[i]);
         if (!c)
             return jaro_bytes(a, la, b, lb);
         if (!(p->present >> c & 1))
             continue;
-        size_t lo = i > window ? i - window : 0;
-        uint64_t win = low_bits(i + window + 1) & ~low_bits(lo) & all;
         uint64_t cand = p->pos[c] & win & ~mb;
         if (cand) {
             mb |= cand & (~cand + 1);
@@ -194,19 +196,26 @@ double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, 
         return 0.0;
     if (p->slow)
         return 1.0;
+    /* Each match pairs a letter of a with an equal letter of p, each used
+     * once: at most min(count in a, count in p) matches per letter. */
+    uint8_t seen[37] = {0};
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned c = codes[(unsigned char)a[i]];
         if (!c)
             return 1.0; /* the textbook path matches such bytes too */
-        m += p->present >> c & 1;
+        if (seen[c] < p->cnt[c]) {
+            seen[c]++;
+            m++;
+        }
     }
-    if (m > lb)
-        m = lb;
     if (m == 0)
         return 0.0;
-    double dm = (double)m;
-    double j = (dm / (double)n + dm / (double)lb + 1.0) / 3.0;
+    /* Jaro with no transposition, by the formula ectl_sim_jaro_pre uses:
+     * its products are exact and its one division correctly rounded, so
+     * the bound is not an ulp below the exact value. */
+    double dm = (double)m, da = (double)n, db = (double)lb;
+    double j = (dm * dm * (da + db) + dm * da * db) / (3.0 * dm * da * db);
     return length_penalty(winkler(j, a, la, p->s, p->full), la, p->full);
 }
 

@@ -22,6 +22,7 @@ struct ectl_jaro_pre {
     int slow;        /* a byte outside [0-9a-z]: compare the textbook way */
     uint64_t present; /* bit c: letter code c occurs */
     uint64_t pos[37]; /* pos[c]: where letter code c occurs (valid if present) */
+    uint8_t cnt[37];  /* how many times letter code c occurs */
 };
 
 void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb);
@@ -33,7 +34,7 @@ double ectl_sim_jaro_pre(const struct ectl_jaro_pre *p, const char *a, size_t la
 double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t la);
 
 /* A cheap upper bound of ectl_sim_letters_pre(p, a, la): Jaro can match
- * no more letters of a than occur in p at all.  Lets a caller skip the
+ * no more of a's letters c than c occurs in p, and no transposition.  Lets a caller skip the
  * exact computation for pairs that cannot reach its floor. */
 double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la);
 

@@ -35,8 +35,9 @@ static const struct word TENS[] = {
 
 static int lookup(const struct word *t, size_t n, const char *s, size_t len)
 {
+    /* The first letter first: every token of every name is asked. */
     for (size_t i = 0; i < n; i++)
-        if (strlen(t[i].w) == len && !memcmp(t[i].w, s, len))
+        if (len && t[i].w[0] == s[0] && strlen(t[i].w) == len && !memcmp(t[i].w, s, len))
             return t[i].v;
     return 0;
 }
@@ -74,6 +75,10 @@ size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char 
         *out_len = d;
         return 1;
     }
+    /* Every word of UNITS and TENS begins with one of these letters: most
+     * tokens stop here. */
+    if (len[0] == 0 || !memchr("efnost", tok[0][0], 6))
+        return 0;
     int v = lookup(UNITS, COUNT(UNITS), tok[0], len[0]);
     size_t used = 1;
     if (!v) {

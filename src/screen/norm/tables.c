@@ -317,7 +317,12 @@ static size_t osa_small(const char *a, size_t la, const char *b, size_t lb, size
         d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
         d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
+    /* No cell of a row is below the smallest of the row before (a swap
+     * costs d[i-2][j-2] + 1, never less than d[i-1][j-1]), so once a whole
+     * row is past max, so is the answer: most words are far from most
+     * phrases, and this stops at their first letters. */
+    for (size_t i = 1; i <= la; i++) {
+        size_t row_min = d[i][0];
         for (size_t j = 1; j <= lb; j++) {
             size_t x = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
             if (d[i - 1][j] + 1 < x)
@@ -328,8 +333,36 @@ static size_t osa_small(const char *a, size_t la, const char *b, size_t lb, size
                 d[i - 2][j - 2] + 1 < x)
                 x = d[i - 2][j - 2] + 1;
             d[i][j] = x;
+            if (x < row_min)
+                row_min = x;
         }
+        if (row_min > max)
+            return max + 1;
+    }
     return d[la][lb] > max ? max + 1 : d[la][lb];
+}
+
+/* osa_small(a, la, b, lb, 1) <= 1 in one pass: equal, or equal after the
+ * first difference but for one letter changed, dropped, added, or two
+ * swapped.  A letter dropped anywhere in a run of equal letters gives
+ * the same string as dropping it at the run's end, where the first
+ * difference is. */
+static int osa_within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 1)
+        return 0;
+    size_t i = 0, n = la < lb ? la : lb;
+    while (i < n && a[i] == b[i])
+        i++;
+    if (i == n)
+        return 1;
+    if (la == lb)
+        return !memcmp(a + i + 1, b + i + 1, la - i - 1) ||
+               (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+                !memcmp(a + i + 2, b + i + 2, la - i - 2));
+    if (la > lb)
+        return !memcmp(a + i + 1, b + i, lb - i);
+    return !memcmp(a + i, b + i + 1, la - i);
 }
 
 int table_is_legal_misspelt(const char *s, size_t len)
@@ -343,7 +376,7 @@ int table_is_legal_misspelt(const char *s, size_t len)
         if (el < 10)
             continue;
         size_t max = el >= 14 ? 2 : 1;
-        if (osa_small(s, len, LEGAL[i], el, max) <= max)
+        if (max == 1 ? osa_within_one(s, len, LEGAL[i], el) : osa_small(s, len, LEGAL[i], el, max) <= max)
             return 1;
     }
     return 0;
@@ -354,17 +387,20 @@ size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
     if (!n)
         return 0;
     size_t best = 0;
+    /* The phrases are in order of their first letter (table_self_check). */
     for (size_t p = 0; p < COUNT(PHRASES); p++) {
         const char *ph = PHRASES[p];
-        if (ph[0] != tok[0][0])
+        if ((unsigned char)ph[0] < (unsigned char)tok[0][0])
             continue;
+        if (ph[0] != tok[0][0])
+            break;
         size_t k = 0;
         while (k < n) {
             size_t wl = strcspn(ph, " ");
             /* A word of five letters or more may be misspelt by an edit
              * ("Joynt Stock Company"): the phrase around it says what it is. */
             if ((wl != len[k] || memcmp(ph, tok[k], wl)) &&
-                (wl < 5 || osa_small(ph, wl, tok[k], len[k], 1) > 1))
+                (wl < 5 || !osa_within_one(ph, wl, tok[k], len[k])))
                 break;
             k++;
             ph += wl;
@@ -395,6 +431,9 @@ int table_self_check(void)
         return 0;
     for (size_t i = 0; i < COUNT(LEGAL_AMBIGUOUS); i++)
         if (!table_is_legal(LEGAL_AMBIGUOUS[i], strlen(LEGAL_AMBIGUOUS[i])))
+            return 0;
+    for (size_t i = 1; i < COUNT(PHRASES); i++)
+        if ((unsigned char)PHRASES[i - 1][0] > (unsigned char)PHRASES[i][0])
             return 0;
     return 1;
 }

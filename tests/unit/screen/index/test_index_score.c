@@ -46,6 +46,68 @@ static void jaro_winkler_values(void **state)
     assert_true(ectl_sim_jaro_winkler(a, 300, b, 300) > 0.99);
 }
 
+/* Jaro the textbook way (window at least 1, as sim.h says). */
+static double jaro_textbook(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t longer = la > lb ? la : lb;
+    size_t window = longer / 2 > 1 ? longer / 2 - 1 : 1;
+    int ma[8] = {0}, mb[8] = {0};
+    size_t m = 0, t = 0, j = 0;
+    for (size_t i = 0; i < la; i++)
+        for (size_t k = i > window ? i - window : 0; k < lb && k <= i + window; k++)
+            if (!mb[k] && a[i] == b[k]) {
+                ma[i] = mb[k] = 1;
+                m++;
+                break;
+            }
+    if (m == 0)
+        return 0.0;
+    for (size_t i = 0; i < la; i++) {
+        if (!ma[i])
+            continue;
+        while (!mb[j])
+            j++;
+        t += a[i] != b[j++];
+    }
+    double dm = (double)m;
+    return (dm / (double)la + dm / (double)lb + (dm - (double)t / 2.0) / dm) / 3.0;
+}
+
+/* The bit-parallel Jaro is the textbook one, and the cheap bound before
+ * it is never below it: every pair of strings over {a, b, c, -} up to 5
+ * bytes ('-' takes the byte-wise path). */
+static void jaro_fast_paths_agree(void **state)
+{
+    (void)state;
+    static char str[1364][5];
+    static size_t len[1364];
+    size_t n = 0;
+    for (size_t l = 1; l <= 5; l++) {
+        size_t total = (size_t)1 << (2 * l);
+        for (size_t c = 0; c < total; c++, n++) {
+            for (size_t k = 0; k < l; k++)
+                str[n][k] = "abc-"[c >> (2 * k) & 3];
+            len[n] = l;
+        }
+    }
+    assert_int_equal(n, 1364);
+    for (size_t x = 0; x < n; x++) {
+        struct ectl_jaro_pre pre;
+        ectl_jaro_pre_init(&pre, str[x], len[x]);
+        for (size_t y = 0; y < n; y++) {
+            double want = jaro_textbook(str[y], len[y], str[x], len[x]);
+            double got = ectl_sim_jaro_pre(&pre, str[y], len[y]);
+            if (got < want - 1e-12 || got > want + 1e-12)
+                fail_msg("jaro(%.*s, %.*s) = %.17g, want %.17g", (int)len[y], str[y],
+                         (int)len[x], str[x], got, want);
+            double exact = ectl_sim_letters_pre(&pre, str[y], len[y]);
+            if (ectl_sim_letters_bound_pre(&pre, str[y], len[y]) < exact)
+                fail_msg("bound(%.*s, %.*s) below %.17g", (int)len[y], str[y], (int)len[x],
+                         str[x], exact);
+        }
+    }
+}
+
 static void token_similarity(void **state)
 {
     (void)state;
@@ -335,6 +397,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(checksum_vectors, teardown),
         cmocka_unit_test_teardown(jaro_winkler_values, teardown),
+        cmocka_unit_test_teardown(jaro_fast_paths_agree, teardown),
         cmocka_unit_test_teardown(token_similarity, teardown),
         cmocka_unit_test_teardown(order_does_not_matter, teardown),
         cmocka_unit_test_teardown(typos_cost_little, teardown),
