@@ -159,8 +159,10 @@ const char *table_abbreviation(const char *s, size_t len);
 
 /* An English number written in words at the start of tok[0..n) ("forty
  * four", "forty-fourth", "three", "first") or a digit ordinal ("1st"):
- * writes its digits to out (at least 4 bytes, no NUL) and returns how many
- * tokens it took, else 0. */
+ * writes its digits to out (NUMBERS_OUT_MAX bytes, not NUL-terminated) and
+ * returns how many tokens it took, else 0.  An ordinal with more digits
+ * than out holds is left as it is written. */
+#define NUMBERS_OUT_MAX 16
 size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char *out,
                     size_t *out_len);
 

@@ -17,20 +17,19 @@ struct word {
 
 /* 1-19, and their ordinals. */
 static const struct word UNITS[] = {
-    {"one", 1},         {"two", 2},         {"three", 3},     {"four", 4},
-    {"five", 5},        {"six", 6},         {"seven", 7},     {"eight", 8},
-    {"nine", 9},        {"ten", 10},        {"eleven", 11},   {"twelve", 12},
-    {"thirteen", 13},   {"fourteen", 14},   {"fifteen", 15},  {"sixteen", 16},
-    {"seventeen", 17},  {"eighteen", 18},   {"nineteen", 19}, {"first", 1},
-    {"second", 2},      {"third", 3},       {"fourth", 4},    {"fifth", 5},
-    {"sixth", 6},       {"seventh", 7},     {"eighth", 8},    {"ninth", 9},
-    {"tenth", 10},      {"eleventh", 11},   {"twelfth", 12},
+    {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},      {"five", 5},
+    {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},      {"ten", 10},
+    {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
+    {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"first", 1},
+    {"second", 2},   {"third", 3},      {"fourth", 4},    {"fifth", 5},     {"sixth", 6},
+    {"seventh", 7},  {"eighth", 8},     {"ninth", 9},     {"tenth", 10},    {"eleventh", 11},
+    {"twelfth", 12},
 };
 
 /* Tens; "fourty" is the common misspelling, and no other word. */
 static const struct word TENS[] = {
-    {"twenty", 20}, {"thirty", 30}, {"forty", 40},  {"fourty", 40},
-    {"fifty", 50},  {"sixty", 60},  {"seventy", 70}, {"eighty", 80}, {"ninety", 90},
+    {"twenty", 20}, {"thirty", 30},  {"forty", 40},  {"fourty", 40}, {"fifty", 50},
+    {"sixty", 60},  {"seventy", 70}, {"eighty", 80}, {"ninety", 90},
 };
 
 static int lookup(const struct word *t, size_t n, const char *s, size_t len)
@@ -70,6 +69,8 @@ size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char 
     if (n == 0)
         return 0;
     size_t d = digit_ordinal(tok[0], len[0]);
+    if (d > NUMBERS_OUT_MAX)
+        return 0; /* "274757270123456789th": not a number anyone writes out */
     if (d) {
         memcpy(out, tok[0], d);
         *out_len = d;
@@ -96,6 +97,6 @@ size_t numbers_read(const char *const *tok, const uint16_t *len, size_t n, char 
             }
         }
     }
-    *out_len = (size_t)snprintf(out, 4, "%d", v);
+    *out_len = (size_t)snprintf(out, NUMBERS_OUT_MAX, "%d", v);
     return used;
 }

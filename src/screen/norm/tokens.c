@@ -17,7 +17,7 @@
 struct toks {
     struct ectl_norm *n;
     int no_brackets; /* leave out what is in brackets */
-    size_t len; /* bytes used in n->tokbuf */
+    size_t len;      /* bytes used in n->tokbuf */
     size_t count;
 };
 
@@ -182,7 +182,7 @@ static void mark_numbers(struct toks *t)
             words[j] = tok_text(t, i + j);
             lens[j] = r[i + j].len;
         }
-        char digits[4];
+        char digits[NUMBERS_OUT_MAX];
         size_t dl = 0;
         size_t k = numbers_read(words, lens, m, digits, &dl);
         if (k)
