@@ -135,12 +135,21 @@ static size_t ru_first_pass(const int32_t *s, size_t len, int32_t *p)
     return k;
 }
 
-static int put(struct cpbuf *out, const char *lat)
+/* Append a table entry: ASCII, or the two-byte UTF-8 of ë ʺ ʹ.  The
+ * caller has reserved room (at most 4 code points a letter). */
+static void put(struct cpbuf *out, const char *lat)
 {
-    return cpbuf_puts(out, lat) ? ECTL_ENOMEM : 0;
+    for (const unsigned char *p = (const unsigned char *)lat; *p;) {
+        if (*p < 0x80) {
+            out->v[out->n++] = *p++;
+        } else {
+            out->v[out->n++] = (int32_t)(((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu));
+            p += 2;
+        }
+    }
 }
 
-static int ru_second_pass(const int32_t *p, size_t k, struct cpbuf *out)
+static void ru_second_pass(const int32_t *p, size_t k, struct cpbuf *out)
 {
     /* the last character written, for "no letter before" (only "·" and
      * the start of the run are no letter here) */
@@ -148,49 +157,41 @@ static int ru_second_pass(const int32_t *p, size_t k, struct cpbuf *out)
     for (size_t j = 0; j < k; j++) {
         int32_t c = p[j], d = j + 1 < k ? p[j + 1] : 0;
         if (c < A) { /* Latin or "·" of the first pass: kept */
-            if (c != DOT && cpbuf_push(out, c))
-                return ECTL_ENOMEM;
+            if (c != DOT)
+                out->v[out->n++] = c;
             prev = c;
             continue;
         }
         int word_start = prev == 0 || prev == DOT;
-        int rc = 0;
         if (c == E || c == YO) {
             if (word_start)
-                rc = cpbuf_push(out, 'y');
-            rc = rc ? rc : cpbuf_push(out, c == E ? 'e' : E_DIA);
-            prev = c == E ? 'e' : E_DIA;
+                out->v[out->n++] = 'y';
+            prev = out->v[out->n++] = c == E ? 'e' : E_DIA;
         } else if ((c == IK || c == Y) && (d == A || d == U || d == Y || d == EH)) {
-            rc = cpbuf_push(out, 'y');
+            out->v[out->n++] = 'y';
             prev = DOT; /* y·: the "·" is dropped but is what comes before */
         } else if (split_pair(RU, c, d)) {
-            rc = put(out, latin(RU, c)) || put(out, latin(RU, d));
+            put(out, latin(RU, c));
+            put(out, latin(RU, d));
             prev = d == ES ? 's' : 'h';
             j++;
         } else {
-            const char *l = latin(RU, c);
-            rc = put(out, l);
+            put(out, latin(RU, c));
             prev = 'x'; /* every entry ends in a letter (ʺ ʹ are letters) */
         }
-        if (rc)
-            return ECTL_ENOMEM;
     }
-    return 0;
 }
 
-static int one_pass(table_ref t, const int32_t *s, size_t len, struct cpbuf *out)
+static void one_pass(table_ref t, const int32_t *s, size_t len, struct cpbuf *out)
 {
     for (size_t i = 0; i < len; i++) {
         int32_t c = s[i], d = i + 1 < len ? s[i + 1] : 0;
-        if (put(out, latin(t, c)))
-            return ECTL_ENOMEM;
+        put(out, latin(t, c));
         if (split_pair(t, c, d)) {
-            if (put(out, latin(t, d)))
-                return ECTL_ENOMEM;
+            put(out, latin(t, d));
             i++;
         }
     }
-    return 0;
 }
 
 int cyr_bgn(enum tr_id id, const int32_t *s, size_t len, struct cpbuf *out)
@@ -198,17 +199,15 @@ int cyr_bgn(enum tr_id id, const int32_t *s, size_t len, struct cpbuf *out)
     table_ref t = id == TR_RU ? RU : id == TR_UK ? UK : id == TR_BE ? BE : NULL;
     if (!t || !covered(t, s, len))
         return 0;
-    size_t start = out->n;
-    int rc;
+    /* shch is the longest entry; the first pass only shortens what the
+     * second writes */
+    if (cpbuf_reserve(out, 4 * len))
+        return ECTL_ENOMEM;
     if (t == RU) {
         int32_t p[2 * RUN_MAX];
-        rc = ru_second_pass(p, ru_first_pass(s, len, p), out);
+        ru_second_pass(p, ru_first_pass(s, len, p), out);
     } else {
-        rc = one_pass(t, s, len, out);
-    }
-    if (rc) {
-        out->n = start;
-        return rc;
+        one_pass(t, s, len, out);
     }
     return 1;
 }
