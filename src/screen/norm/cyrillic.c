@@ -45,28 +45,50 @@ typedef const char *const letter_table[48];
 typedef const char *const *table_ref;
 
 static letter_table RU = {
-    "a",  "b",  "v",  "g",  "d",    "e",  "zh", "z", "i",  "y",  "k",  "l", "m",  "n",  "o",  "p",
-    "r",  "s",  "t",  "u",  "f",    "kh", "ts", "ch", "sh", "shch", "\u02BA", "y", "\u02B9", "e", "yu", "ya",
-    NULL, "\u00EB", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "a",  "b",    "v",      "g",  "d",      "e",  "zh", "z",  "i",  "y",      "k",  "l",
+    "m",  "n",    "o",      "p",  "r",      "s",  "t",  "u",  "f",  "kh",     "ts", "ch",
+    "sh", "shch", "\u02BA", "y",  "\u02B9", "e",  "yu", "ya", NULL, "\u00EB", NULL, NULL,
+    NULL, NULL,   NULL,     NULL, NULL,     NULL, NULL, NULL, NULL, NULL,     NULL, NULL,
 };
 
 static letter_table UK = {
-    "a",  "b",  "v",  "h",  "d",  "e",  "zh", "z",  "y",  "y",  "k",  "l",  "m",  "n",  "o",  "p",
-    "r",  "s",  "t",  "u",  "f",  "kh", "ts", "ch", "sh", "shch", NULL, NULL, "\u02B9", NULL, "yu", "ya",
-    NULL, NULL, NULL, NULL, "ye", NULL, "i",  "yi", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "a",  "b",    "v",  "h",  "d",      "e",  "zh", "z",  "y",  "y",  "k",  "l",
+    "m",  "n",    "o",  "p",  "r",      "s",  "t",  "u",  "f",  "kh", "ts", "ch",
+    "sh", "shch", NULL, NULL, "\u02B9", NULL, "yu", "ya", NULL, NULL, NULL, NULL,
+    "ye", NULL,   "i",  "yi", NULL,     NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
 static letter_table BE = {
-    "a",  "b",  "v",  "h",  "d",  "ye", "zh", "z",  NULL, "y",  "k",  "l",  "m",  "n",  "o",  "p",
-    "r",  "s",  "t",  "u",  "f",  "kh", "ts", "ch", "sh", NULL, NULL, "y",  "\u02B9", "e", "yu", "ya",
-    NULL, "yo", NULL, NULL, NULL, NULL, "i",  NULL, NULL, NULL, NULL, NULL, NULL, NULL, "w",  NULL,
+    "a",  "b",  "v",  "h",  "d",      "ye", "zh", "z",  NULL, "y",  "k",  "l",
+    "m",  "n",  "o",  "p",  "r",      "s",  "t",  "u",  "f",  "kh", "ts", "ch",
+    "sh", NULL, NULL, "y",  "\u02B9", "e",  "yu", "ya", NULL, "yo", NULL, NULL,
+    NULL, NULL, "i",  NULL, NULL,     NULL, NULL, NULL, NULL, NULL, "w",  NULL,
 };
 
 enum {
-    A = 0x430, E = 0x435, ZE = 0x437, I = 0x438, IK = 0x439, KA = 0x43A, ES = 0x441, TE = 0x442,
-    U = 0x443, TSE = 0x446, CHE = 0x447, SHA = 0x448, HARD = 0x44A, Y = 0x44B, SOFT = 0x44C,
-    EH = 0x44D, YU = 0x44E, YA = 0x44F, YO = 0x451, GHE = 0x433, GHE_UP = 0x491,
-    DOT = 0xB7, E_DIA = 0xEB,
+    A = 0x430,
+    E = 0x435,
+    ZE = 0x437,
+    I = 0x438,
+    IK = 0x439,
+    KA = 0x43A,
+    ES = 0x441,
+    TE = 0x442,
+    U = 0x443,
+    TSE = 0x446,
+    CHE = 0x447,
+    SHA = 0x448,
+    HARD = 0x44A,
+    Y = 0x44B,
+    SOFT = 0x44C,
+    EH = 0x44D,
+    YU = 0x44E,
+    YA = 0x44F,
+    YO = 0x451,
+    GHE = 0x433,
+    GHE_UP = 0x491,
+    DOT = 0xB7,
+    E_DIA = 0xEB,
 };
 
 /* The Latin for c in table t, or NULL (ґ, the one letter above џ, is g in

@@ -34,33 +34,72 @@
 #define RUN_MAX 64
 
 enum {
-    ACUTE = 0x301, DIAER = 0x308, MACRON_BELOW = 0x331,
-    G_ALPHA = 0x3B1, G_GAMMA = 0x3B3, G_KAPPA = 0x3BA, G_MU = 0x3BC, G_NU = 0x3BD,
-    G_XI = 0x3BE, G_OMICRON = 0x3BF, G_PI = 0x3C0, G_FINAL_SIGMA = 0x3C2, G_SIGMA = 0x3C3,
-    G_UPSILON = 0x3C5, G_CHI = 0x3C7,
+    ACUTE = 0x301,
+    DIAER = 0x308,
+    MACRON_BELOW = 0x331,
+    G_ALPHA = 0x3B1,
+    G_GAMMA = 0x3B3,
+    G_KAPPA = 0x3BA,
+    G_MU = 0x3BC,
+    G_NU = 0x3BD,
+    G_XI = 0x3BE,
+    G_OMICRON = 0x3BF,
+    G_PI = 0x3C0,
+    G_FINAL_SIGMA = 0x3C2,
+    G_SIGMA = 0x3C3,
+    G_UPSILON = 0x3C5,
+    G_CHI = 0x3C7,
 };
 
 /* Latin for α ... ω (index c - 0x3B1); NULL: a rule with context. */
 static const char *const LETTER[25] = {
-    "a", "v",  "g",  "d", "e", "z", NULL, "th", "i", "k", "l", "m", "n",
-    "x", "o",  "p",  "r", NULL, NULL, "t", NULL, "f", "ch", "ps", NULL,
+    "a", "v", "g", "d", "e",  "z",  NULL, "th", "i", "k",  "l",  "m",  "n",
+    "x", "o", "p", "r", NULL, NULL, "t",  NULL, "f", "ch", "ps", NULL,
 };
 
 /* NFD of the accented lower-case letters: base letter and marks. */
 static int nfd(int32_t c, int32_t out[3])
 {
     switch (c) {
-    case 0x3AC: out[0] = 0x3B1; break; /* ά */
-    case 0x3AD: out[0] = 0x3B5; break; /* έ */
-    case 0x3AE: out[0] = 0x3B7; break; /* ή */
-    case 0x3AF: out[0] = 0x3B9; break; /* ί */
-    case 0x3CC: out[0] = 0x3BF; break; /* ό */
-    case 0x3CD: out[0] = 0x3C5; break; /* ύ */
-    case 0x3CE: out[0] = 0x3C9; break; /* ώ */
-    case 0x3CA: out[0] = 0x3B9; out[1] = DIAER; return 2; /* ϊ */
-    case 0x3CB: out[0] = 0x3C5; out[1] = DIAER; return 2; /* ϋ */
-    case 0x390: out[0] = 0x3B9; out[1] = DIAER; out[2] = ACUTE; return 3; /* ΐ */
-    case 0x3B0: out[0] = 0x3C5; out[1] = DIAER; out[2] = ACUTE; return 3; /* ΰ */
+    case 0x3AC:
+        out[0] = 0x3B1;
+        break; /* ά */
+    case 0x3AD:
+        out[0] = 0x3B5;
+        break; /* έ */
+    case 0x3AE:
+        out[0] = 0x3B7;
+        break; /* ή */
+    case 0x3AF:
+        out[0] = 0x3B9;
+        break; /* ί */
+    case 0x3CC:
+        out[0] = 0x3BF;
+        break; /* ό */
+    case 0x3CD:
+        out[0] = 0x3C5;
+        break; /* ύ */
+    case 0x3CE:
+        out[0] = 0x3C9;
+        break; /* ώ */
+    case 0x3CA:
+        out[0] = 0x3B9;
+        out[1] = DIAER;
+        return 2; /* ϊ */
+    case 0x3CB:
+        out[0] = 0x3C5;
+        out[1] = DIAER;
+        return 2; /* ϋ */
+    case 0x390:
+        out[0] = 0x3B9;
+        out[1] = DIAER;
+        out[2] = ACUTE;
+        return 3; /* ΐ */
+    case 0x3B0:
+        out[0] = 0x3C5;
+        out[1] = DIAER;
+        out[2] = ACUTE;
+        return 3; /* ΰ */
     default:
         if ((c >= G_ALPHA && c <= 0x3C9 && c != G_FINAL_SIGMA) || (c >= 'a' && c <= 'z')) {
             out[0] = c;
@@ -86,8 +125,20 @@ static int is_mark(int32_t c)
 static int voiced_or_vowel(int32_t c)
 {
     switch (c) {
-    case 0x3B2: case 0x3B3: case 0x3B4: case 0x3B6: case 0x3BB: case 0x3BC: case 0x3BD:
-    case 0x3C1: case 0x3B1: case 0x3B5: case 0x3B7: case 0x3B9: case 0x3BF: case 0x3C5:
+    case 0x3B2:
+    case 0x3B3:
+    case 0x3B4:
+    case 0x3B6:
+    case 0x3BB:
+    case 0x3BC:
+    case 0x3BD:
+    case 0x3C1:
+    case 0x3B1:
+    case 0x3B5:
+    case 0x3B7:
+    case 0x3B9:
+    case 0x3BF:
+    case 0x3C5:
     case 0x3C9:
         return 1;
     default:
@@ -169,24 +220,38 @@ static int32_t compose(int32_t base, int32_t mark)
 {
     if (mark == ACUTE) {
         switch (base) {
-        case 'a': return 0xE1;
-        case 'e': return 0xE9;
-        case 'i': return 0xED;
-        case 'o': return 0xF3;
-        case 'u': return 0xFA;
-        case 'y': return 0xFD;
-        case 's': return 0x15B;
-        case 0xEF: return 0x1E2F; /* ḯ */
-        case 0xFC: return 0x1D8;  /* ǘ */
-        default: return 0;
+        case 'a':
+            return 0xE1;
+        case 'e':
+            return 0xE9;
+        case 'i':
+            return 0xED;
+        case 'o':
+            return 0xF3;
+        case 'u':
+            return 0xFA;
+        case 'y':
+            return 0xFD;
+        case 's':
+            return 0x15B;
+        case 0xEF:
+            return 0x1E2F; /* ḯ */
+        case 0xFC:
+            return 0x1D8; /* ǘ */
+        default:
+            return 0;
         }
     }
     if (mark == DIAER) {
         switch (base) {
-        case 'i': return 0xEF;
-        case 'u': return 0xFC;
-        case 'y': return 0xFF;
-        default: return 0;
+        case 'i':
+            return 0xEF;
+        case 'u':
+            return 0xFC;
+        case 'y':
+            return 0xFF;
+        default:
+            return 0;
         }
     }
     return 0; /* no Latin letter here has a composite with the macron below */

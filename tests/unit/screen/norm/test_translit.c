@@ -6,8 +6,8 @@
  * as the normaliser folds them, and every string of one to three letters
  * from the Cyrillic and Greek blocks, and of four from the letters the
  * context rules name.  Greek runs are checked as they are and as norm.c
- * hands them over (digraphs in Latin letters).  Each test also asserts that the tables took most runs, so that a
- * table that gives up on everything does not pass as "exact".
+ * hands them over (digraphs in Latin letters).  Each test also asserts that the tables took most
+ * runs, so that a table that gives up on everything does not pass as "exact".
  */
 #define _XOPEN_SOURCE 700
 #include <setjmp.h>
@@ -138,10 +138,9 @@ static void check_line(const char *line, size_t len, struct tally *t)
         return; /* not UTF-8: the normaliser would refuse it */
     cp = malloc(((size_t)n + 1) * sizeof *cp);
     assert_non_null(cp);
-    n = utf8proc_decompose_custom((const utf8proc_uint8_t *)line, (utf8proc_ssize_t)len, cp, n,
-                                  UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                                      UTF8PROC_IGNORE,
-                                  NULL, NULL);
+    n = utf8proc_decompose_custom(
+        (const utf8proc_uint8_t *)line, (utf8proc_ssize_t)len, cp, n,
+        UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, NULL, NULL);
     n = utf8proc_reencode(cp, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     /* reencode leaves UTF-8 in cp: decode it again */
     const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)cp;
@@ -269,8 +268,8 @@ static void cyrillic_generated(void **state)
                                   0x44E, 0x44F, 0x439, 0x44A, 0x44C, 0x442, 0x441, 0x448,
                                   0x447, 0x437, 0x43A, 0x446, 0x433, 0x431, 0x456, 0x454};
     all_strings(ctx, sizeof ctx / sizeof *ctx, 4, check, &t);
-    print_message("generated Cyrillic strings x 3 tables: %zu, taken by the tables: %zu\n",
-                  t.runs, t.taken);
+    print_message("generated Cyrillic strings x 3 tables: %zu, taken by the tables: %zu\n", t.runs,
+                  t.taken);
     assert_true(t.taken * 10 > t.runs * 5);
 }
 
@@ -302,7 +301,7 @@ static void greek_generated(void **state)
     /* the letters the context rules name, four at a time */
     static const int32_t ctx[] = {0x3B1, 0x3B5, 0x3B7, 0x3B9, 0x3BF, 0x3C5, 0x3C9, 0x3CD,
                                   0x3CB, 0x3B0, 0x3AE, 0x3B3, 0x3BD, 0x3BA, 0x3C3, 0x3C0,
-                                  0x3BC, 0x3B2, 0x3C4, 'p', 'a', 'd'};
+                                  0x3BC, 0x3B2, 0x3C4, 'p',   'a',   'd'};
     all_strings(ctx, sizeof ctx / sizeof *ctx, 4, check_greek, &t);
     print_message("generated Greek strings x 2: %zu, taken by the table: %zu\n", t.runs, t.taken);
     assert_true(t.taken * 10 > t.runs * 3);
