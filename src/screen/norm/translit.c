@@ -3,8 +3,9 @@
  *
  * Cyrillic uses the BGN/PCGN tables of the language (Khrushchev, Dmitriy,
  * Yeltsin) rather than ICU's generic Cyrillic-Latin (ISO 9: Hruŝëv), since
- * BGN/PCGN is what US and UK lists are written in.  Greek uses UNGEGN
- * (β is v).  Han is read as Mandarin pinyin.  Everything else goes through
+ * BGN/PCGN is what US and UK lists are written in (our own tables in
+ * cyrillic.c take the runs they cover; ICU the rest).  Greek uses UNGEGN
+ * (β is v; greek.c likewise).  Han is read as Mandarin pinyin.  Everything else goes through
  * Any-Latin; for the Indic scripts that write an inherent vowel, the
  * final "a" that Hindi and Bengali do not pronounce is dropped
  * (व्लादिमीर पुतिन: ICU "vladimira putina", spoken Vladimir Putin).
