@@ -428,7 +428,7 @@ static int korean_person(struct ectl_norm *n)
 /* Modern Greek spells b, d and g of other languages with two letters
  * (Βλαντίμιρ is Vladimir, Τραμπ Trump): write those as Latin letters before
  * ICU, which leaves Latin alone.  The run goes to n->tmp. */
-static int greek_digraphs(struct ectl_norm *n, const int32_t *s, size_t len)
+int greek_digraphs(struct ectl_norm *n, const int32_t *s, size_t len)
 {
     n->tmp.n = 0;
     if (cpbuf_reserve(&n->tmp, 2 * len))
@@ -504,6 +504,12 @@ static int run_alts(struct ectl_norm *n, const struct run *r, struct alts *a)
         out = alts_add(a);
         if (greek_digraphs(n, s, len))
             return ECTL_ENOMEM;
+        {
+            /* our table (greek.c) when it covers the run, else ICU */
+            int rc = greek_ungegn(n->tmp.v, n->tmp.n, out);
+            if (rc)
+                return rc < 0 ? rc : 0;
+        }
         return icu_translit(n, TR_GREEK, n->tmp.v, n->tmp.n, out);
     case RUN_ARABIC:
         return arabic_run(s, len, a);

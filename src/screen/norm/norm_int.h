@@ -217,6 +217,17 @@ int icu_script(int32_t c);
 enum cyr_lang cyr_guess(const int32_t *s, size_t len);
 /* A Cyrillic run: BGN/PCGN of the language cyr_guess() picks. */
 int icu_cyrillic(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
+/* cyrillic.c: BGN/PCGN of a case-folded Cyrillic run (id TR_RU, TR_UK or
+ * TR_BE) from our own tables, the same text as icu_translit().  Returns 1
+ * when done, 0 when a letter or the length is not covered (nothing
+ * appended: use ICU), ECTL_ENOMEM. */
+int cyr_bgn(enum tr_id id, const int32_t *s, size_t len, struct cpbuf *out);
+/* norm.c: ντ, μπ, γκ of a Greek run as the Latin letters they stand for,
+ * the run to n->tmp (ECTL_ENOMEM). */
+int greek_digraphs(struct ectl_norm *n, const int32_t *s, size_t len);
+/* greek.c: Greek-Latin/UNGEGN of a case-folded Greek run (after
+ * norm.c's digraphs), the same text as icu_translit(); returns as cyr_bgn. */
+int greek_ungegn(const int32_t *s, size_t len, struct cpbuf *out);
 /* Mandarin pinyin of a Han run: for 2-4 characters (a name) the surname
  * apart and the given name joined, else a syllable per word. */
 int han_mandarin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);

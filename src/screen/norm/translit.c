@@ -3,8 +3,9 @@
  *
  * Cyrillic uses the BGN/PCGN tables of the language (Khrushchev, Dmitriy,
  * Yeltsin) rather than ICU's generic Cyrillic-Latin (ISO 9: Hruŝëv), since
- * BGN/PCGN is what US and UK lists are written in.  Greek uses UNGEGN
- * (β is v).  Han is read as Mandarin pinyin.  Everything else goes through
+ * BGN/PCGN is what US and UK lists are written in (our own tables in
+ * cyrillic.c take the runs they cover; ICU the rest).  Greek uses UNGEGN
+ * (β is v; greek.c likewise).  Han is read as Mandarin pinyin.  Everything else goes through
  * Any-Latin; for the Indic scripts that write an inherent vowel, the
  * final "a" that Hindi and Bengali do not pronounce is dropped
  * (व्लादिमीर पुतिन: ICU "vladimira putina", spoken Vladimir Putin).
@@ -191,7 +192,13 @@ int icu_cyrillic(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf
     }
     /* the language is guessed from the whole name, not this one word */
     static const enum tr_id LANG[] = {[CYR_RU] = TR_RU, [CYR_UK] = TR_UK, [CYR_BE] = TR_BE};
-    int rc = icu_translit(n, LANG[cyr_guess(n->cps.v, n->cps.n)], s, len, out);
+    enum tr_id id = LANG[cyr_guess(n->cps.v, n->cps.n)];
+    /* Our tables when they cover every letter of the run (cyrillic.c);
+     * they leave nothing in Cyrillic, so Any-Latin is not needed. */
+    int rc = cyr_bgn(id, s, len, out);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    rc = icu_translit(n, id, s, len, out);
     if (rc)
         return rc;
     /* Letters the language's table lacks (Serbian ђ, Kazakh ғ ...) are

@@ -1,8 +1,9 @@
 /*
  * A small per-normaliser memory of ICU transliterations.
  *
- * Outside Han (pinyin.c), ICU's rule engine costs ~10,000 instructions a
- * word and takes a process-wide mutex on every call.  Names repeat their
+ * Outside Han (pinyin.c), Cyrillic (cyrillic.c) and Greek (greek.c),
+ * which have tables of their own, ICU's rule engine costs ~10,000
+ * instructions a word and takes a process-wide mutex on every call.  Names repeat their
  * words (Singh, Kumar, Иванов), so each normaliser keeps the last
  * transliteration of a run per slot of a direct-mapped table: a hit copies
  * ICU's earlier answer.  The table belongs to one normaliser, so to one
