@@ -118,8 +118,9 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
 
 void ectl_scratch_next_form(struct ectl_scratch *s)
 {
-    if (++s->gen == 0) {
-        /* Wrapped after 2^32 forms: clear the stamps once. */
+    if (++s->gen == GEN_LIMIT) {
+        /* Wrapped after 2^24 forms (the name cells keep 24 bits of it):
+         * clear the stamps once. */
         memset(s->ncell, 0, s->cap_names * sizeof *s->ncell);
         memset(s->trow, 0, s->cap_terms * sizeof *s->trow);
         memset(s->spelt, 0, sizeof s->spelt);

@@ -40,13 +40,20 @@ struct row {
     float v[ECTL_SC_MAX];
 };
 
-/* A name's credit in the form being searched: one cell, so that a
- * posting costs one cache line, not three. */
+/* A name's credit in the form being searched: one 8-byte cell, so that a
+ * posting costs one cache line, not three, and eight names share a line.
+ * The form's generation and the slot that credited it last share a word,
+ * so that one compare tells "credited by this very slot" apart. */
 struct ncell {
-    uint32_t gen; /* == ectl_scratch.gen: credited in this form */
+    uint32_t tag; /* NCELL_TAG(ectl_scratch.gen, last slot): credited in this form */
     float acc;    /* credit so far */
-    uint8_t last; /* the query slot that credited it last */
 };
+#define NCELL_TAG(gen, slot) ((uint32_t)(gen) << 8 | (uint8_t)(slot))
+#define NCELL_GEN(tag) ((tag) >> 8)
+#define NCELL_SLOT(tag) ((uint8_t)(tag))
+/* Generations wrap here (24 bits beside the slot); see
+ * ectl_scratch_next_form. */
+#define GEN_LIMIT (1u << 24)
 
 /* A term's row in the similarity cache, if gen is the form's. */
 struct trow {
