@@ -45,7 +45,13 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
     const struct ectl_ix_term *t = &ix->terms[u];
     uint32_t g = s->gen, mine = NCELL_TAG(g, slot);
     if (!insert && s->n_touched * 4 < t->post_len) {
+        /* Each check reads a name record, then its terms: fetch the
+         * records eight names ahead and the terms four ahead. */
         for (size_t k = 0; k < s->n_touched; k++) {
+            if (k + 8 < s->n_touched)
+                __builtin_prefetch(&ix->names[s->touched[k + 8]]);
+            if (k + 4 < s->n_touched)
+                __builtin_prefetch(&ix->name_terms[ix->names[s->touched[k + 4]].first]);
             struct ncell *c = &s->ncell[s->touched[k]];
             if (c->tag != mine && name_has(ix, s->touched[k], u)) {
                 c->acc += v;
@@ -58,9 +64,13 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
     const uint32_t *post = ix->postings + t->post_off;
     uint32_t len = t->post_len;
     st->postings += len;
+    /* Cells are hit in no order the hardware can guess, and the branches
+     * below stall a plain walk at each miss: ask for the first cells all
+     * at once, then for the one PREFETCH_AHEAD postings on while this one
+     * is worked on. */
+    for (uint32_t k = 0; k < len && k < PREFETCH_AHEAD; k++)
+        __builtin_prefetch(&s->ncell[post[k]], 1);
     for (uint32_t k = 0; k < len; k++) {
-        /* Cells are hit in no order the hardware can guess: ask for the
-         * one PREFETCH_AHEAD postings on while this one is worked on. */
         if (k + PREFETCH_AHEAD < len)
             __builtin_prefetch(&s->ncell[post[k + PREFETCH_AHEAD]], 1);
         uint32_t n = post[k];
@@ -128,9 +138,17 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
         }
         top[at] = (struct hit){n, acc};
     }
+    /* The names near the bar are scattered over the index: fetch their
+     * records at once, and each one's terms a name ahead. */
+    for (size_t k = 0; k < n_near; k++)
+        __builtin_prefetch(&ix->names[top[k].id]);
+    if (n_near)
+        __builtin_prefetch(&ix->name_terms[ix->names[top[0].id].first]);
     for (size_t k = 0; k < n_near; k++) {
         uint32_t n = top[k].id;
         const struct ectl_ix_name *x = &ix->names[n];
+        if (k + 1 < n_near)
+            __builtin_prefetch(&ix->name_terms[ix->names[top[k + 1].id].first]);
         float best = 0;
         for (uint32_t j = 0; j < x->n_tokens; j++) {
             float sim = ectl_cand_sim(s, ix, p, ix->name_terms[x->first + j], i, 1, st);
@@ -150,11 +168,24 @@ static void credit_spacing(struct ectl_scratch *s, const struct ectl_index *ix, 
                            struct ectl_search_stats *st)
 {
     const struct ectl_sc_tok *t = &s->q.tok[i];
+    /* Every split is looked up, each lookup a miss or two: hash the
+     * halves first and ask for all their slots at once. */
+    uint32_t hp[ECTL_IX_MAX_TOKEN_LEN + 1], hs[ECTL_IX_MAX_TOKEN_LEN + 1];
+    uint32_t h = ECTL_IX_HASH_SEED;
+    for (size_t k = 0; k + 2 < t->len; k++) {
+        h = ectl_ix_hash_step(h, (unsigned char)t->text[k]);
+        if (k + 1 >= 2) {
+            hp[k + 1] = h;
+            hs[k + 1] = ectl_ix_hash(t->text + k + 1, t->len - k - 1);
+            ectl_ix_term_prefetch(ix, hp[k + 1]);
+            ectl_ix_term_prefetch(ix, hs[k + 1]);
+        }
+    }
     for (size_t k = 2; k + 2 <= t->len; k++) {
-        uint32_t a = ectl_ix_term_find(ix, t->text, k);
+        uint32_t a = ectl_ix_term_find_h(ix, t->text, k, hp[k]);
         if (a == ECTL_IX_NONE)
             continue;
-        uint32_t b = ectl_ix_term_find(ix, t->text + k, t->len - k);
+        uint32_t b = ectl_ix_term_find_h(ix, t->text + k, t->len - k, hs[k]);
         if (b == ECTL_IX_NONE)
             continue;
         /* The rarer half finds the name; the scorer checks the other. */
