@@ -116,7 +116,7 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
 
 void ectl_scratch_next_form(struct ectl_scratch *s)
 {
-    if (++s->gen == GEN_LIMIT) {
+    if (++s->gen >= GEN_LIMIT) {
         /* Wrapped after 2^24 forms (the name cells keep 24 bits of it):
          * clear the stamps once. */
         memset(s->ncell, 0, s->cap_names * sizeof *s->ncell);
@@ -130,7 +130,7 @@ void ectl_scratch_next_form(struct ectl_scratch *s)
 
 uint32_t ectl_scratch_next_token(struct ectl_scratch *s)
 {
-    if (++s->cgen == GEN_LIMIT) {
+    if (++s->cgen >= GEN_LIMIT) {
         /* 24 bits of it are kept beside the trigram counts. */
         memset(s->tcell, 0, s->cap_terms * sizeof *s->tcell);
         s->cgen = 1;
