@@ -70,6 +70,30 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
      * is worked on. */
     for (uint32_t k = 0; k < len && k < PREFETCH_AHEAD; k++)
         __builtin_prefetch(&s->ncell[post[k]], 1);
+    if (insert) {
+        /* Without branches on what the cell holds, so that a mispredicted
+         * one does not throw away the loads already under way: every
+         * cell is written (its line is in cache by then), and a name is
+         * written past the end of touched unless it is new (touched has
+         * one slot more than there are names). */
+        uint32_t *touched = s->touched;
+        size_t nt = s->n_touched;
+        for (uint32_t k = 0; k < len; k++) {
+            if (k + PREFETCH_AHEAD < len)
+                __builtin_prefetch(&s->ncell[post[k + PREFETCH_AHEAD]], 1);
+            uint32_t n = post[k];
+            struct ncell *c = &s->ncell[n];
+            uint32_t tag = c->tag;
+            float acc = c->acc, sum = acc + v;
+            size_t fresh = NCELL_GEN(tag) != g;
+            c->acc = fresh ? v : tag == mine ? acc : sum;
+            c->tag = mine;
+            touched[nt] = n;
+            nt += fresh;
+        }
+        s->n_touched = nt;
+        return;
+    }
     for (uint32_t k = 0; k < len; k++) {
         if (k + PREFETCH_AHEAD < len)
             __builtin_prefetch(&s->ncell[post[k + PREFETCH_AHEAD]], 1);
@@ -78,14 +102,9 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
         uint32_t tag = c->tag;
         if (tag == mine)
             continue; /* this slot credited it already */
-        if (NCELL_GEN(tag) != g) {
-            if (!insert)
-                continue;
-            c->acc = v;
-            s->touched[s->n_touched++] = n;
-        } else {
-            c->acc += v;
-        }
+        if (NCELL_GEN(tag) != g)
+            continue; /* not seen in this form, and no longer added */
+        c->acc += v;
         c->tag = mine;
     }
 }
@@ -282,6 +301,13 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
         } else if (qt->term != ECTL_IX_NONE) {
             ectl_cand_expand(s, ix, sp, p, i, st);
         }
+        /* The expansions' terms and the heads of their posting lists
+         * are far apart in the index: ask for all of them before the
+         * first walk waits on one. */
+        for (size_t e = 0; e < qt->n_exp; e++)
+            __builtin_prefetch(&ix->terms[qt->exp[e].term]);
+        for (size_t e = 0; e < qt->n_exp; e++)
+            __builtin_prefetch(ix->postings + ix->terms[qt->exp[e].term].post_off);
         for (size_t e = 0; e < qt->n_exp; e++)
             credit_term(s, ix, qt->exp[e].term, (uint8_t)i, w * credit_of(p, &s->q.tok[i], qt->exp[e].sim),
                         insert, st);

@@ -76,7 +76,7 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
         free_names(s);
         size_t n = ix->n_names;
         s->ncell = calloc(n, sizeof *s->ncell);
-        s->touched = malloc(n * sizeof *s->touched);
+        s->touched = malloc((n + 1) * sizeof *s->touched); /* see credit_term */
         s->cands = malloc(n * sizeof *s->cands);
         if (!s->ncell || !s->touched || !s->cands) {
             free_names(s);
