@@ -21,6 +21,10 @@
 
 /* ---- accumulation ------------------------------------------------------- */
 
+/* How far ahead of the posting being credited its name's cell is
+ * fetched: enough to cover a miss to L3, few enough to stay in L1. */
+#define PREFETCH_AHEAD 16
+
 static int name_has(const struct ectl_index *ix, uint32_t n, uint32_t u)
 {
     const struct ectl_ix_name *x = &ix->names[n];
@@ -39,33 +43,69 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
                         uint8_t slot, float v, int insert, struct ectl_search_stats *st)
 {
     const struct ectl_ix_term *t = &ix->terms[u];
-    uint32_t g = s->gen;
+    uint32_t g = s->gen, mine = NCELL_TAG(g, slot);
     if (!insert && s->n_touched * 4 < t->post_len) {
+        /* Each check reads a name record, then its terms: fetch the
+         * records eight names ahead and the terms four ahead. */
         for (size_t k = 0; k < s->n_touched; k++) {
-            uint32_t n = s->touched[k];
-            if (s->ncell[n].last != slot && name_has(ix, n, u)) {
-                s->ncell[n].acc += v;
-                s->ncell[n].last = slot;
+            if (k + 8 < s->n_touched)
+                __builtin_prefetch(&ix->names[s->touched[k + 8]]);
+            if (k + 4 < s->n_touched)
+                __builtin_prefetch(&ix->name_terms[ix->names[s->touched[k + 4]].first]);
+            struct ncell *c = &s->ncell[s->touched[k]];
+            if (c->tag != mine && name_has(ix, s->touched[k], u)) {
+                c->acc += v;
+                c->tag = mine;
             }
         }
         st->postings += s->n_touched;
         return;
     }
     const uint32_t *post = ix->postings + t->post_off;
-    st->postings += t->post_len;
-    for (uint32_t k = 0; k < t->post_len; k++) {
-        uint32_t n = post[k];
-        if (s->ncell[n].gen != g) {
-            if (!insert)
-                continue;
-            s->ncell[n].gen = g;
-            s->ncell[n].acc = v;
-            s->ncell[n].last = slot;
-            s->touched[s->n_touched++] = n;
-        } else if (s->ncell[n].last != slot) {
-            s->ncell[n].acc += v;
-            s->ncell[n].last = slot;
+    uint32_t len = t->post_len;
+    st->postings += len;
+    /* Cells are hit in no order the hardware can guess, and the branches
+     * below stall a plain walk at each miss: ask for the first cells all
+     * at once, then for the one PREFETCH_AHEAD postings on while this one
+     * is worked on. */
+    for (uint32_t k = 0; k < len && k < PREFETCH_AHEAD; k++)
+        __builtin_prefetch(&s->ncell[post[k]], 1);
+    if (insert) {
+        /* Without branches on what the cell holds, so that a mispredicted
+         * one does not throw away the loads already under way: every
+         * cell is written (its line is in cache by then), and a name is
+         * written past the end of touched unless it is new (touched has
+         * one slot more than there are names). */
+        uint32_t *touched = s->touched;
+        size_t nt = s->n_touched;
+        for (uint32_t k = 0; k < len; k++) {
+            if (k + PREFETCH_AHEAD < len)
+                __builtin_prefetch(&s->ncell[post[k + PREFETCH_AHEAD]], 1);
+            uint32_t n = post[k];
+            struct ncell *c = &s->ncell[n];
+            uint32_t tag = c->tag;
+            float acc = c->acc, sum = acc + v;
+            size_t fresh = NCELL_GEN(tag) != g;
+            c->acc = fresh ? v : tag == mine ? acc : sum;
+            c->tag = mine;
+            touched[nt] = n;
+            nt += fresh;
         }
+        s->n_touched = nt;
+        return;
+    }
+    for (uint32_t k = 0; k < len; k++) {
+        if (k + PREFETCH_AHEAD < len)
+            __builtin_prefetch(&s->ncell[post[k + PREFETCH_AHEAD]], 1);
+        uint32_t n = post[k];
+        struct ncell *c = &s->ncell[n];
+        uint32_t tag = c->tag;
+        if (tag == mine)
+            continue; /* this slot credited it already */
+        if (NCELL_GEN(tag) != g)
+            continue; /* not seen in this form, and no longer added */
+        c->acc += v;
+        c->tag = mine;
     }
 }
 
@@ -106,7 +146,7 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
     for (size_t k = 0; k < s->n_touched; k++) {
         uint32_t n = s->touched[k];
         float acc = s->ncell[n].acc;
-        if (s->ncell[n].last == i || acc >= need || acc + w < need)
+        if (NCELL_SLOT(s->ncell[n].tag) == i || acc >= need || acc + w < need)
             continue;
         if (n_near == NEAR_MAX && acc <= top[NEAR_MAX - 1].v)
             continue;
@@ -117,9 +157,17 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
         }
         top[at] = (struct hit){n, acc};
     }
+    /* The names near the bar are scattered over the index: fetch their
+     * records at once, and each one's terms a name ahead. */
+    for (size_t k = 0; k < n_near; k++)
+        __builtin_prefetch(&ix->names[top[k].id]);
+    if (n_near)
+        __builtin_prefetch(&ix->name_terms[ix->names[top[0].id].first]);
     for (size_t k = 0; k < n_near; k++) {
         uint32_t n = top[k].id;
         const struct ectl_ix_name *x = &ix->names[n];
+        if (k + 1 < n_near)
+            __builtin_prefetch(&ix->name_terms[ix->names[top[k + 1].id].first]);
         float best = 0;
         for (uint32_t j = 0; j < x->n_tokens; j++) {
             float sim = ectl_cand_sim(s, ix, p, ix->name_terms[x->first + j], i, 1, st);
@@ -128,7 +176,7 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
         }
         if (best >= p->sim_floor) {
             s->ncell[n].acc += w * credit_of(p, &s->q.tok[i], best);
-            s->ncell[n].last = (uint8_t)i;
+            s->ncell[n].tag = NCELL_TAG(s->gen, i);
         }
     }
 }
@@ -139,11 +187,24 @@ static void credit_spacing(struct ectl_scratch *s, const struct ectl_index *ix, 
                            struct ectl_search_stats *st)
 {
     const struct ectl_sc_tok *t = &s->q.tok[i];
+    /* Every split is looked up, each lookup a miss or two: hash the
+     * halves first and ask for all their slots at once. */
+    uint32_t hp[ECTL_IX_MAX_TOKEN_LEN + 1], hs[ECTL_IX_MAX_TOKEN_LEN + 1];
+    uint32_t h = ECTL_IX_HASH_SEED;
+    for (size_t k = 0; k + 2 < t->len; k++) {
+        h = ectl_ix_hash_step(h, (unsigned char)t->text[k]);
+        if (k + 1 >= 2) {
+            hp[k + 1] = h;
+            hs[k + 1] = ectl_ix_hash(t->text + k + 1, t->len - k - 1);
+            ectl_ix_term_prefetch(ix, hp[k + 1]);
+            ectl_ix_term_prefetch(ix, hs[k + 1]);
+        }
+    }
     for (size_t k = 2; k + 2 <= t->len; k++) {
-        uint32_t a = ectl_ix_term_find(ix, t->text, k);
+        uint32_t a = ectl_ix_term_find_h(ix, t->text, k, hp[k]);
         if (a == ECTL_IX_NONE)
             continue;
-        uint32_t b = ectl_ix_term_find(ix, t->text + k, t->len - k);
+        uint32_t b = ectl_ix_term_find_h(ix, t->text + k, t->len - k, hs[k]);
         if (b == ECTL_IX_NONE)
             continue;
         /* The rarer half finds the name; the scorer checks the other. */
@@ -240,6 +301,13 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
         } else if (qt->term != ECTL_IX_NONE) {
             ectl_cand_expand(s, ix, sp, p, i, st);
         }
+        /* The expansions' terms and the heads of their posting lists
+         * are far apart in the index: ask for all of them before the
+         * first walk waits on one. */
+        for (size_t e = 0; e < qt->n_exp; e++)
+            __builtin_prefetch(&ix->terms[qt->exp[e].term]);
+        for (size_t e = 0; e < qt->n_exp; e++)
+            __builtin_prefetch(ix->postings + ix->terms[qt->exp[e].term].post_off);
         for (size_t e = 0; e < qt->n_exp; e++)
             credit_term(s, ix, qt->exp[e].term, (uint8_t)i, w * credit_of(p, &s->q.tok[i], qt->exp[e].sim),
                         insert, st);

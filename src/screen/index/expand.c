@@ -17,6 +17,10 @@
 /* Trigram matches verified per query token, at most (best overlap first). */
 #define GRAM_SCAN 64
 
+/* How far ahead of the trigram entry being counted its term's cell is
+ * fetched. */
+#define PREFETCH_AHEAD 16
+
 /* ---- the similarity cache ----------------------------------------------- */
 
 static struct row *row_of(struct ectl_scratch *s, uint32_t u)
@@ -80,7 +84,7 @@ const float *ectl_cand_row(struct ectl_scratch *s, const struct ectl_index *ix,
 
 static void add_exp(struct ectl_scratch *s, struct qtok *qt, uint32_t term, float sim)
 {
-    s->t_xgen[term] = s->cgen;
+    s->tcell[term].xgen = s->cgen;
     if (qt->n_exp < EXP_CAP) {
         qt->exp[qt->n_exp++] = (struct exp){term, sim};
         return;
@@ -111,13 +115,13 @@ static void try_term(struct ectl_scratch *s, const struct ectl_index *ix,
                      const struct ectl_sc_params *p, size_t i, uint32_t u,
                      struct ectl_search_stats *st)
 {
-    if (s->t_xgen[u] == s->cgen)
+    if (s->tcell[u].xgen == s->cgen)
         return;
     float sim = ectl_cand_sim(s, ix, p, u, i, 0, st);
     if (sim >= p->sim_floor)
         add_exp(s, &s->qt[i], u, sim);
     else
-        s->t_xgen[u] = s->cgen; /* tried */
+        s->tcell[u].xgen = s->cgen; /* tried */
 }
 
 /* First index in [lo, hi) whose entry is >= key. */
@@ -162,7 +166,8 @@ static size_t gram_keep(struct ectl_scratch *s, const uint16_t *need, size_t n, 
     size_t kept = 0;
     for (size_t x = 0; x < n; x++) {
         uint32_t e = s->t_touched[x], u = ECTL_IX_GRAM_ENTRY_TERM(e);
-        if (s->tcnt[u].cnt + left >= need[ECTL_IX_GRAM_ENTRY_LEN(e)] && s->t_xgen[u] != s->cgen)
+        const struct tcell *c = &s->tcell[u];
+        if (TCELL_CNT(c->ctag) + left >= need[ECTL_IX_GRAM_ENTRY_LEN(e)] && c->xgen != s->cgen)
             s->t_touched[kept++] = e;
     }
     return kept;
@@ -229,12 +234,17 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
     for (size_t k = 0; k < prefix; k++) {
         size_t left = g_total - k; /* lists not yet counted, this one included */
         for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
+            /* The terms' cells are met in no order a prefetcher could
+             * guess: ask for the one PREFETCH_AHEAD entries on. */
+            if (o + PREFETCH_AHEAD < sp_[k].hi)
+                __builtin_prefetch(
+                    &s->tcell[ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o + PREFETCH_AHEAD])], 1);
             uint32_t e = ix->gram_terms[o], u = ECTL_IX_GRAM_ENTRY_TERM(e);
-            if (s->tcnt[u].gen == cg) {
-                s->tcnt[u].cnt++;
+            struct tcell *c = &s->tcell[u];
+            if (TCELL_GEN(c->ctag) == cg) {
+                c->ctag++;
             } else if (need[ECTL_IX_GRAM_ENTRY_LEN(e)] <= left) {
-                s->tcnt[u].gen = cg;
-                s->tcnt[u].cnt = 1;
+                c->ctag = TCELL_TAG(cg, 1);
                 s->t_touched[n_touched++] = e;
             }
         }
@@ -244,16 +254,19 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
         uint32_t len = sp_[k].hi - sp_[k].lo;
         if (len < n_touched * 8) {
             for (uint32_t o = sp_[k].lo; o < sp_[k].hi; o++) {
+                if (o + PREFETCH_AHEAD < sp_[k].hi)
+                    __builtin_prefetch(
+                        &s->tcell[ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o + PREFETCH_AHEAD])], 1);
                 uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(ix->gram_terms[o]);
-                if (s->tcnt[u].gen == cg)
-                    s->tcnt[u].cnt++;
+                if (TCELL_GEN(s->tcell[u].ctag) == cg)
+                    s->tcell[u].ctag++;
             }
         } else {
             for (size_t x = 0; x < n_touched; x++) {
                 uint32_t e = s->t_touched[x], u = ECTL_IX_GRAM_ENTRY_TERM(e);
                 uint32_t at = lower_bound(ix->gram_terms, sp_[k].lo, sp_[k].hi, e);
                 if (at < sp_[k].hi && ix->gram_terms[at] == e)
-                    s->tcnt[u].cnt++;
+                    s->tcell[u].ctag++;
             }
         }
         n_touched = gram_keep(s, need, n_touched, g_total - k - 1);
@@ -264,9 +277,10 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
         uint32_t u = ECTL_IX_GRAM_ENTRY_TERM(s->t_touched[k]);
         size_t lu = ECTL_IX_GRAM_ENTRY_LEN(s->t_touched[k]);
         /* 2c / (G + lu) >= dice, without the division. */
-        if (2.0f * s->tcnt[u].cnt < sp->gram_dice * (float)(g_total + lu) || s->t_xgen[u] == cg)
+        uint32_t cnt = TCELL_CNT(s->tcell[u].ctag);
+        if (2.0f * cnt < sp->gram_dice * (float)(g_total + lu) || s->tcell[u].xgen == cg)
             continue;
-        float dice = 2.0f * s->tcnt[u].cnt / (float)(g_total + lu);
+        float dice = 2.0f * cnt / (float)(g_total + lu);
         if (n_pass < GRAM_SCAN) {
             pass[n_pass++] = (struct hit){u, dice};
             if (n_pass == GRAM_SCAN)

@@ -205,13 +205,20 @@ static inline uint32_t ectl_ix_gram(const char *tok, size_t len, size_t i)
 /* Hash of a token or phonetic key for the TERM_HASH and PKEY_HASH tables:
  * 32-bit FNV-1a.  Slots are probed linearly from hash & (size - 1).  The
  * deletion buckets use the same hash. */
+#define ECTL_IX_HASH_SEED 2166136261u
+
+/* One byte more of ectl_ix_hash: the hashes of all prefixes of a string
+ * come in one pass. */
+static inline uint32_t ectl_ix_hash_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+
 static inline uint32_t ectl_ix_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
+    uint32_t h = ECTL_IX_HASH_SEED;
+    for (size_t i = 0; i < len; i++)
+        h = ectl_ix_hash_step(h, (unsigned char)s[i]);
     return h;
 }
 

@@ -69,11 +69,12 @@ static inline const char *ectl_ix_str(const struct ectl_index *ix, uint32_t off)
     return ix->str + off;
 }
 
-/* A term by its text, or ECTL_IX_NONE. */
-static inline uint32_t ectl_ix_term_find(const struct ectl_index *ix, const char *s, size_t len)
+/* A term by its text whose ectl_ix_hash is h, or ECTL_IX_NONE. */
+static inline uint32_t ectl_ix_term_find_h(const struct ectl_index *ix, const char *s, size_t len,
+                                           uint32_t h)
 {
     size_t mask = ix->term_hash_n - 1;
-    size_t i = ectl_ix_hash(s, len) & mask;
+    size_t i = h & mask;
     for (size_t probes = 0; probes < ix->term_hash_n; probes++, i = (i + 1) & mask) {
         uint32_t v = ix->term_hash[i];
         if (v == 0)
@@ -83,6 +84,19 @@ static inline uint32_t ectl_ix_term_find(const struct ectl_index *ix, const char
             return v - 1;
     }
     return ECTL_IX_NONE;
+}
+
+/* A term by its text, or ECTL_IX_NONE. */
+static inline uint32_t ectl_ix_term_find(const struct ectl_index *ix, const char *s, size_t len)
+{
+    return ectl_ix_term_find_h(ix, s, len, ectl_ix_hash(s, len));
+}
+
+/* Ask for the hash slot of h before ectl_ix_term_find_h needs it, so that
+ * several lookups wait for memory together. */
+static inline void ectl_ix_term_prefetch(const struct ectl_index *ix, uint32_t h)
+{
+    __builtin_prefetch(&ix->term_hash[h & (ix->term_hash_n - 1)]);
 }
 
 /* A phonetic key by its text, or ECTL_IX_NONE. */

@@ -36,10 +36,9 @@ static void free_names(struct ectl_scratch *s)
 static void free_terms(struct ectl_scratch *s)
 {
     free(s->trow);
-    free(s->tcnt);
-    free(s->t_xgen);
+    free(s->tcell);
     free(s->t_touched);
-    s->trow = NULL, s->tcnt = NULL, s->t_xgen = NULL;
+    s->trow = NULL, s->tcell = NULL;
     s->t_touched = NULL;
     s->cap_terms = 0;
 }
@@ -77,7 +76,7 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
         free_names(s);
         size_t n = ix->n_names;
         s->ncell = calloc(n, sizeof *s->ncell);
-        s->touched = malloc(n * sizeof *s->touched);
+        s->touched = malloc((n + 1) * sizeof *s->touched); /* see credit_term */
         s->cands = malloc(n * sizeof *s->cands);
         if (!s->ncell || !s->touched || !s->cands) {
             free_names(s);
@@ -89,10 +88,9 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
         free_terms(s);
         size_t n = ix->n_terms;
         s->trow = calloc(n, sizeof *s->trow);
-        s->tcnt = calloc(n, sizeof *s->tcnt);
-        s->t_xgen = calloc(n, sizeof *s->t_xgen);
+        s->tcell = calloc(n, sizeof *s->tcell);
         s->t_touched = malloc(n * sizeof *s->t_touched);
-        if (!s->trow || !s->tcnt || !s->t_xgen || !s->t_touched) {
+        if (!s->trow || !s->tcell || !s->t_touched) {
             free_terms(s);
             return ECTL_ENOMEM;
         }
@@ -118,8 +116,9 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
 
 void ectl_scratch_next_form(struct ectl_scratch *s)
 {
-    if (++s->gen == 0) {
-        /* Wrapped after 2^32 forms: clear the stamps once. */
+    if (++s->gen >= GEN_LIMIT) {
+        /* Wrapped after 2^24 forms (the name cells keep 24 bits of it):
+         * clear the stamps once. */
         memset(s->ncell, 0, s->cap_names * sizeof *s->ncell);
         memset(s->trow, 0, s->cap_terms * sizeof *s->trow);
         memset(s->spelt, 0, sizeof s->spelt);
@@ -131,9 +130,9 @@ void ectl_scratch_next_form(struct ectl_scratch *s)
 
 uint32_t ectl_scratch_next_token(struct ectl_scratch *s)
 {
-    if (++s->cgen == 0) {
-        memset(s->tcnt, 0, s->cap_terms * sizeof *s->tcnt);
-        memset(s->t_xgen, 0, s->cap_terms * sizeof *s->t_xgen);
+    if (++s->cgen >= GEN_LIMIT) {
+        /* 24 bits of it are kept beside the trigram counts. */
+        memset(s->tcell, 0, s->cap_terms * sizeof *s->tcell);
         s->cgen = 1;
     }
     return s->cgen;

@@ -40,24 +40,39 @@ struct row {
     float v[ECTL_SC_MAX];
 };
 
-/* A name's credit in the form being searched: one cell, so that a
- * posting costs one cache line, not three. */
+/* A name's credit in the form being searched: one 8-byte cell, so that a
+ * posting costs one cache line, not three, and eight names share a line.
+ * The form's generation and the slot that credited it last share a word,
+ * so that one compare tells "credited by this very slot" apart. */
 struct ncell {
-    uint32_t gen; /* == ectl_scratch.gen: credited in this form */
+    uint32_t tag; /* NCELL_TAG(ectl_scratch.gen, last slot): credited in this form */
     float acc;    /* credit so far */
-    uint8_t last; /* the query slot that credited it last */
 };
+#define NCELL_TAG(gen, slot) ((uint32_t)(gen) << 8 | (uint8_t)(slot))
+#define NCELL_GEN(tag) ((tag) >> 8)
+#define NCELL_SLOT(tag) ((uint8_t)(tag))
+/* Generations wrap here (24 bits beside the slot); see
+ * ectl_scratch_next_form. */
+#define GEN_LIMIT (1u << 24)
 
 /* A term's row in the similarity cache, if gen is the form's. */
 struct trow {
     uint32_t gen, row;
 };
 
-/* A term's count of shared trigrams, if gen is the token's cgen. */
-struct tcnt {
-    uint32_t gen;
-    uint16_t cnt;
+/* A term's marks for the query token being expanded, in one 8-byte cell
+ * so that the trigram count reads one cache line per term, not two.
+ * xgen == cgen: the term was tried (or kept).  TCELL_GEN(ctag) == cgen:
+ * TCELL_CNT(ctag) is its count of shared trigrams, at most one per
+ * distinct trigram of the token, so at most ECTL_IX_MAX_TOKEN_LEN. */
+struct tcell {
+    uint32_t xgen;
+    uint32_t ctag; /* TCELL_TAG(cgen, count) */
 };
+#define TCELL_TAG(gen, cnt) ((uint32_t)(gen) << 8 | (uint32_t)(cnt))
+#define TCELL_GEN(tag) ((tag) >> 8)
+#define TCELL_CNT(tag) ((tag) & 0xffu)
+_Static_assert(ECTL_IX_MAX_TOKEN_LEN <= 0xff, "a trigram count fits in the tag's low byte");
 
 struct hit {
     uint32_t id;
@@ -91,8 +106,7 @@ struct ectl_scratch {
     struct hit *cands;
     /* per term */
     struct trow *trow;
-    struct tcnt *tcnt;
-    uint32_t *t_xgen; /* expansion mark, per query token */
+    struct tcell *tcell; /* per query token: expansion mark, trigram count */
     uint32_t *t_touched;
     struct row *rows;
     size_t n_rows;

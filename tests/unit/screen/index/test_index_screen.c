@@ -2,6 +2,7 @@
  * ectl_index_open, ectl_screen, from one thread and from several; and the
  * UN list from the shared data when it is there. */
 #include "index_test.h"
+#include "screen/index/search_int.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -450,7 +451,10 @@ static size_t read_names(const char *path, char **names, size_t max)
  * scores of names spelled alike (search.c).  The UN list screened with
  * them, each name twice so that the second search reads the memo, and
  * without them (a copy of the default parameters turns them off), at a
- * low bar so that many names are scored. */
+ * low bar so that many names are scored.  The scratch with them starts
+ * its generations just short of where they wrap (24 bits, kept beside a
+ * slot or a count in the cells), so that the clear at the wrap runs in
+ * the middle with every cell stamped. */
 static void reuse_changes_nothing(void **state)
 {
     (void)state;
@@ -501,6 +505,9 @@ static void reuse_changes_nothing(void **state)
     assert_int_equal(ectl_norm_new(&norm, &err), 0);
     struct ectl_norm_result *q = calloc(1, sizeof *q);
     struct ectl_scratch *with = ectl_scratch_new(), *without = ectl_scratch_new();
+    assert_non_null(with);
+    with->gen = GEN_LIMIT - 2000;
+    with->cgen = GEN_LIMIT - 6000;
     struct ectl_search_params plain = ectl_search_default_params;
     struct ectl_screen_opts o = {.threshold = 0.5, .limit = 20};
     struct ectl_match *a = calloc(20, sizeof *a), *b = calloc(20, sizeof *b);
@@ -525,6 +532,7 @@ static void reuse_changes_nothing(void **state)
             }
         }
     assert_true(compared > 100);
+    assert_true(with->gen < GEN_LIMIT - 2000 && with->cgen < GEN_LIMIT - 6000); /* both wrapped */
     free(a);
     free(b);
     ectl_scratch_free(with);
