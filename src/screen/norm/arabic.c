@@ -262,7 +262,10 @@ static int lookup(const int32_t *w, size_t len)
 {
     pthread_once(&folded_once, fold_names);
     for (size_t i = 0; i < N_NAMES; i++) {
-        if (folded_len[i] ? folded_len[i] == len && !memcmp(folded[i], w, len * sizeof *w)
+        /* the first letter before memcmp: most words of a name have the
+         * length of some entry, few share its first letter too */
+        if (folded_len[i] ? folded_len[i] == len && folded[i][0] == w[0] &&
+                                !memcmp(folded[i], w, len * sizeof *w)
                           : same_word(w, len, NAMES[i].ar))
             return (int)i;
     }
@@ -477,19 +480,41 @@ static size_t past_letters(const int32_t *w, size_t wl, size_t k)
     return i;
 }
 
-/* One word into alternative v: the table, else the article and the table,
- * else the letter rules.  w is the word as written, f its folded letters. */
-static int word_rom(struct cpbuf *o, size_t v, const int32_t *w, size_t wl, const int32_t *f,
-                    size_t fl, int persian, int article_ok)
+/* The table entries a word may take (word_rom): whole is lookup() of the
+ * word, bare that of the word without its article (-1 when it has none or
+ * the article may not be split off).  Found once per word rather than once
+ * per alternative: the lookup was three quarters of arabic_run. */
+struct word_hit {
+    int whole, bare;
+};
+
+static int has_article(const int32_t *f, size_t fl)
 {
-    int idx = lookup(f, fl);
-    if (idx >= 0)
-        return cpbuf_puts(o, NAMES[idx].rom[v > 1 ? 0 : v]);
-    if (article_ok && fl > 3 && f[0] == 0x0627 && f[1] == 0x0644) {
+    return fl > 3 && f[0] == 0x0627 && f[1] == 0x0644;
+}
+
+static struct word_hit word_look(const int32_t *f, size_t fl, int article_ok)
+{
+    struct word_hit h = {lookup(f, fl), -1};
+    if (h.whole < 0 && article_ok && has_article(f, fl))
+        h.bare = lookup(f + 2, fl - 2);
+    return h;
+}
+
+/* One word into alternative v: the table, else the article and the table,
+ * else the letter rules.  w is the word as written, f its folded letters,
+ * h its table entries (word_look with the same article_ok). */
+static int word_rom(struct cpbuf *o, size_t v, const int32_t *w, size_t wl, const int32_t *f,
+                    size_t fl, int persian, int article_ok, struct word_hit h)
+{
+    if (h.whole >= 0)
+        return cpbuf_puts(o, NAMES[h.whole].rom[v > 1 ? 0 : v]);
+    if (article_ok && has_article(f, fl)) {
         size_t k = past_letters(w, wl, 2);
         if (cpbuf_puts(o, "al "))
             return ECTL_ENOMEM;
-        return word_rom(o, v, w + k, wl - k, f + 2, fl - 2, persian, 0);
+        return word_rom(o, v, w + k, wl - k, f + 2, fl - 2, persian, 0,
+                        (struct word_hit){h.bare, -1});
     }
     return spell(w, wl, persian, v == 2, o);
 }
@@ -497,9 +522,10 @@ static int word_rom(struct cpbuf *o, size_t v, const int32_t *w, size_t wl, cons
 static int put_word(struct alts *out, const int32_t *w, size_t wl, const int32_t *f, size_t fl,
                     int persian, int article_ok)
 {
+    struct word_hit h = word_look(f, fl, article_ok);
     for (size_t v = 0; v < out->n; v++) {
         struct cpbuf *o = &out->a[v];
-        if ((o->n && cpbuf_push(o, ' ')) || word_rom(o, v, w, wl, f, fl, persian, article_ok))
+        if ((o->n && cpbuf_push(o, ' ')) || word_rom(o, v, w, wl, f, fl, persian, article_ok, h))
             return ECTL_ENOMEM;
     }
     return 0;
@@ -567,10 +593,12 @@ int arabic_run(const int32_t *s, size_t len, struct alts *out)
                     return ECTL_ENOMEM;
             /* the article went into "abdul" / "abd al" above */
             size_t k = al ? past_letters(w, wl, 2) : 0;
+            const int32_t *fb = f + (al ? 2 : 0);
+            size_t fbl = fl - (al ? 2 : 0);
+            struct word_hit h = word_look(fb, fbl, 0);
             for (size_t v = 0; v < out->n; v++)
                 if (cpbuf_push(&out->a[v], ' ') ||
-                    word_rom(&out->a[v], v, w + k, wl - k, f + (al ? 2 : 0), fl - (al ? 2 : 0),
-                             persian, 0))
+                    word_rom(&out->a[v], v, w + k, wl - k, fb, fbl, persian, 0, h))
                     return ECTL_ENOMEM;
             continue;
         }
