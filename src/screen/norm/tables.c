@@ -110,7 +110,7 @@ static const char *const LEGAL[] = {
 };
 
 static const char *const LEGAL_AMBIGUOUS[] = {
-    "ab", "ad", "ag", "ao", "as", "bv",  "co", "cv", "dd", "kk",
+    "ab", "ad", "ag", "ao", "as", "bv",  "co", "cv", "dd",  "kk",
     "ks", "lp", "nv", "pt", "sa", "sal", "se", "sl", "spc",
 };
 
@@ -120,45 +120,46 @@ static const char *const LEGAL_AMBIGUOUS[] = {
 static const char *const FUNCTION_WORDS[] = {"and", "for", "of", "the"};
 
 static const char *const GENERIC[] = {
-    "bank", "boeki", "business", "capital", "center", "centre",
-    "commercial", "consulting", "development", "engineering", "enterprise", "enterprises",
-    "export", "exports", "factory", "firm", "general", "global",
-    "group", "gruppa", "holding", "holdings", "import", "imports",
-    "industrial", "industries", "industry", "international", "intl", "investment",
-    "investments", "kogyo", "kompaniya", "logistics", "management", "manufacturing",
-    "maoyi", "muyeok", "national", "partners", "products", "resources",
-    "sangsa", "sangyo", "service", "services", "shipping", "shoji",
-    "solutions", "systems", "tech", "technologies", "technology", "trade",
-    "traders", "trading", "transport", "ventures", "works", "zavod",
+    "bank",        "boeki",      "business",    "capital",       "center",     "centre",
+    "commercial",  "consulting", "development", "engineering",   "enterprise", "enterprises",
+    "export",      "exports",    "factory",     "firm",          "general",    "global",
+    "group",       "gruppa",     "holding",     "holdings",      "import",     "imports",
+    "industrial",  "industries", "industry",    "international", "intl",       "investment",
+    "investments", "kogyo",      "kompaniya",   "logistics",     "management", "manufacturing",
+    "maoyi",       "muyeok",     "national",    "partners",      "products",   "resources",
+    "sangsa",      "sangyo",     "service",     "services",      "shipping",   "shoji",
+    "solutions",   "systems",    "tech",        "technologies",  "technology", "trade",
+    "traders",     "trading",    "transport",   "ventures",      "works",      "zavod",
 };
 
 /* Titles before a name: honorifics, and the type prefixes of a ship's
  * name (MV, MT: "MV Hellenic Spirit" is the vessel Hellenic Spirit). */
 static const char *const HONORIFIC[] = {
-    "adm", "admiral", "alhaj", "alhajj", "ayatollah", "bishop",
-    "brig", "brigadier", "capt", "captain", "cmdr", "col",
-    "colonel", "commander", "dame", "dr", "elnok", "excellency",
-    "father", "fr", "frau", "gen", "general", "hadji",
-    "haji", "hajji", "herr", "hojatoleslam", "honorable", "honourable",
-    "imam", "lady", "lord", "lt", "madam", "madame",
-    "maj", "marshal", "maulana", "maulvi", "miss", "mister",
-    "mlle", "mme", "monsieur", "mr", "mrs", "ms",
-    "mt", "mulla", "mullah", "mv", "mx", "prasident",
-    "predsjednik", "presedintele", "presiden", "president", "presidente", "prezident",
-    "prof", "professor", "rabbi", "rev", "reverend", "sayyid",
-    "senhor", "senhora", "senor", "senora", "sergeant", "seyyed",
-    "sgt", "shaikh", "shaykh", "sheik", "sheikh", "sheikha",
-    "signor", "signora", "signore", "sir", "sr", "sra",
+    "adm",         "admiral",      "alhaj",    "alhajj",       "ayatollah",  "bishop",
+    "brig",        "brigadier",    "capt",     "captain",      "cmdr",       "col",
+    "colonel",     "commander",    "dame",     "dr",           "elnok",      "excellency",
+    "father",      "fr",           "frau",     "gen",          "general",    "hadji",
+    "haji",        "hajji",        "herr",     "hojatoleslam", "honorable",  "honourable",
+    "imam",        "lady",         "lord",     "lt",           "madam",      "madame",
+    "maj",         "marshal",      "maulana",  "maulvi",       "miss",       "mister",
+    "mlle",        "mme",          "monsieur", "mr",           "mrs",        "ms",
+    "mt",          "mulla",        "mullah",   "mv",           "mx",         "prasident",
+    "predsjednik", "presedintele", "presiden", "president",    "presidente", "prezident",
+    "prof",        "professor",    "rabbi",    "rev",          "reverend",   "sayyid",
+    "senhor",      "senhora",      "senor",    "senora",       "sergeant",   "seyyed",
+    "sgt",         "shaikh",       "shaykh",   "sheik",        "sheikh",     "sheikha",
+    "signor",      "signora",      "signore",  "sir",          "sr",         "sra",
 };
 
 /* Words that say "child of" and stand for a patronymic (Azerbaijani and
  * Turkic: "Ilham Heydar oglu Aliyev"). */
-static const char *const PATRONYMIC_WORDS[] = {"gizi", "kizi", "kyzy", "ogli", "oglu", "ogly", "qizi"};
+static const char *const PATRONYMIC_WORDS[] = {"gizi", "kizi", "kyzy", "ogli",
+                                               "oglu", "ogly", "qizi"};
 
 /* Endings of an East Slavic patronymic: Viktorovich, Sergeyevich,
  * Oleksandrovych, Ivanovna, Petrivna, Ilyinichna. */
-static const char *const PATRONYMIC_ENDINGS[] = {"ovich", "evich", "ovych", "evych", "ovitch",
-                                                 "evitch", "ovna", "evna", "ivna", "ichna"};
+static const char *const PATRONYMIC_ENDINGS[] = {"ovich",  "evich", "ovych", "evych", "ovitch",
+                                                 "evitch", "ovna",  "evna",  "ivna",  "ichna"};
 
 /* Short forms that are also words, initials or name particles.  Suffix
  * forms (CO, SA, AG, AS ...) count as a legal form only as the last word
@@ -272,7 +273,9 @@ int table_is_generic(const char *s, size_t len)
 /* Abbreviations of generic words, written out: "First Bank Int'l" is
  * First International Bank. */
 static const char *const ABBREV[][2] = {
-    {"intl", "international"}, {"mfg", "manufacturing"}, {"natl", "national"},
+    {"intl", "international"},
+    {"mfg", "manufacturing"},
+    {"natl", "national"},
 };
 
 const char *table_abbreviation(const char *s, size_t len)
@@ -376,7 +379,8 @@ int table_is_legal_misspelt(const char *s, size_t len)
         if (el < 10)
             continue;
         size_t max = el >= 14 ? 2 : 1;
-        if (max == 1 ? osa_within_one(s, len, LEGAL[i], el) : osa_small(s, len, LEGAL[i], el, max) <= max)
+        if (max == 1 ? osa_within_one(s, len, LEGAL[i], el)
+                     : osa_small(s, len, LEGAL[i], el, max) <= max)
             return 1;
     }
     return 0;
