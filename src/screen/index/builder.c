@@ -153,27 +153,6 @@ int ectl_ixb_entity_begin(struct ectl_ixb *b, const struct ectl_entity *e)
     return 0;
 }
 
-static unsigned token_flags(const struct ectl_token *t)
-{
-    unsigned f = 0;
-    if (t->flags & ECTL_TOK_LEGAL_FORM)
-        f |= ECTL_IX_T_LEGAL;
-    if (t->flags & ECTL_TOK_HONORIFIC)
-        f |= ECTL_IX_T_HONORIFIC;
-    if (t->flags & ECTL_TOK_GENERIC)
-        f |= ECTL_IX_T_GENERIC;
-    if (t->flags & ECTL_TOK_PATRONYMIC)
-        f |= ECTL_IX_T_PATRONYMIC;
-    if (t->flags & ECTL_TOK_FUNCTION)
-        f |= ECTL_IX_T_FUNCTION;
-    for (size_t i = 0; i < t->len; i++)
-        if (t->text[i] >= '0' && t->text[i] <= '9')
-            f |= ECTL_IX_T_DIGITS;
-    if (t->len == 1 && !(f & ECTL_IX_T_DIGITS))
-        f |= ECTL_IX_T_INITIAL;
-    return f;
-}
-
 static int term_id(struct ectl_ixb *b, const struct ectl_token *t, uint32_t entity, uint32_t *out)
 {
     size_t len = t->len > ECTL_IX_MAX_TOKEN_LEN ? ECTL_IX_MAX_TOKEN_LEN : t->len;
@@ -193,7 +172,7 @@ static int term_id(struct ectl_ixb *b, const struct ectl_token *t, uint32_t enti
             return ECTL_ENOMEM;
     }
     struct ixb_term *x = IXB_AT(b->terms, struct ixb_term, slot->value);
-    x->flags |= (uint16_t)token_flags(t);
+    x->flags |= (uint16_t)ectl_ix_term_flags(t->flags, t->text, t->len);
     if (x->last_entity != entity) {
         x->last_entity = entity;
         x->df++;

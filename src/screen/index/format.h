@@ -229,6 +229,12 @@ static inline uint32_t ectl_ix_hash(const char *s, size_t len)
  * per term; the query uses it for tokens the index lacks. */
 float ectl_ix_weight(uint32_t df, uint32_t n, unsigned flags);
 
+/* The term flags (enum ectl_ix_term_flags) of a token of text[0..len)
+ * whose normaliser flags (ECTL_TOK_*) are tok_flags.  The builder and the
+ * query side both call it, so that a query token is classed as the same
+ * listed token would be. */
+unsigned ectl_ix_term_flags(unsigned tok_flags, const char *text, size_t len);
+
 /* How much less a legal form, an honorific or a generic business word
  * weighs than an ordinary token of the same rarity (1 for ordinary). */
 float ectl_ix_flag_factor(unsigned flags);

@@ -23,26 +23,6 @@ const struct ectl_search_params ectl_search_default_params = {
 
 /* ---- the query side ----------------------------------------------------- */
 
-static uint16_t tok_flags(const struct ectl_token *t, size_t len)
-{
-    uint16_t f = 0;
-    if (t->flags & ECTL_TOK_LEGAL_FORM)
-        f |= ECTL_IX_T_LEGAL;
-    if (t->flags & ECTL_TOK_HONORIFIC)
-        f |= ECTL_IX_T_HONORIFIC;
-    if (t->flags & ECTL_TOK_GENERIC)
-        f |= ECTL_IX_T_GENERIC;
-    if (t->flags & ECTL_TOK_PATRONYMIC)
-        f |= ECTL_IX_T_PATRONYMIC;
-    if (t->flags & ECTL_TOK_FUNCTION)
-        f |= ECTL_IX_T_FUNCTION;
-    if (ectl_sim_has_digit(t->text, len))
-        f |= ECTL_IX_T_DIGITS;
-    else if (len == 1)
-        f |= ECTL_IX_T_INITIAL; /* as the builder flags it (builder.c) */
-    return f;
-}
-
 void ectl_search_query_side(const struct ectl_index *ix, const struct ectl_name_form *f,
                             struct ectl_sc_side *q, uint32_t *term, uint32_t *pkey)
 {
@@ -60,7 +40,7 @@ void ectl_search_query_side(const struct ectl_index *ix, const struct ectl_name_
         struct ectl_sc_tok *x = &q->tok[q->n];
         x->text = t->text;
         x->len = (uint16_t)len;
-        x->flags = tok_flags(t, len);
+        x->flags = (uint16_t)ectl_ix_term_flags(t->flags, t->text, len);
         uint32_t id = ectl_ix_term_find(ix, t->text, len);
         x->w = id != ECTL_IX_NONE ? ix->terms[id].weight
                                   : ix->w_unknown * ectl_ix_flag_factor(x->flags);

@@ -4,7 +4,29 @@
  */
 #include <math.h>
 
+#include "../normalize.h"
 #include "format.h"
+#include "sim.h"
+
+unsigned ectl_ix_term_flags(unsigned tok_flags, const char *text, size_t len)
+{
+    static const struct {
+        unsigned tok, term;
+    } map[] = {
+        {ECTL_TOK_LEGAL_FORM, ECTL_IX_T_LEGAL},  {ECTL_TOK_HONORIFIC, ECTL_IX_T_HONORIFIC},
+        {ECTL_TOK_GENERIC, ECTL_IX_T_GENERIC},   {ECTL_TOK_PATRONYMIC, ECTL_IX_T_PATRONYMIC},
+        {ECTL_TOK_FUNCTION, ECTL_IX_T_FUNCTION},
+    };
+    unsigned f = 0;
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (tok_flags & map[i].tok)
+            f |= map[i].term;
+    if (ectl_sim_has_digit(text, len))
+        return f | ECTL_IX_T_DIGITS; /* a digit matches only itself */
+    if (len == 1)
+        f |= ECTL_IX_T_INITIAL;
+    return f;
+}
 
 float ectl_ix_flag_factor(unsigned flags)
 {
