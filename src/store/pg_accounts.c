@@ -85,32 +85,33 @@ out:
     return rc;
 }
 
-int ectl__pg_user_set_password(struct ectl_store *s, int64_t id, const char *password_hash,
-                               struct ectl_error *err)
+/* UPDATE users SET <column> = text WHERE id = id, where sql says which
+ * column: ECTL_ENOENT when there is no such user. */
+static int set_user_text(struct ectl_store *s, const char *sql, const char *text, int64_t id,
+                         const char *what, struct ectl_error *err)
 {
     struct ectl_pg_params p = {0};
     int changed = 0;
-    ectl__pg_text(&p, password_hash);
+    ectl__pg_text(&p, text);
     ectl__pg_int(&p, id);
-    int rc = ectl__pg_exec(PG(s), "UPDATE users SET password_hash = $1 WHERE id = $2::bigint", &p,
-                           NULL, &changed, "setting password", err);
+    int rc = ectl__pg_exec(PG(s), sql, &p, NULL, &changed, what, err);
     if (!rc && !changed)
         rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
     return rc;
 }
 
+int ectl__pg_user_set_password(struct ectl_store *s, int64_t id, const char *password_hash,
+                               struct ectl_error *err)
+{
+    return set_user_text(s, "UPDATE users SET password_hash = $1 WHERE id = $2::bigint",
+                         password_hash, id, "setting password", err);
+}
+
 int ectl__pg_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
                            struct ectl_error *err)
 {
-    struct ectl_pg_params p = {0};
-    int changed = 0;
-    ectl__pg_text(&p, ectl_role_name(role));
-    ectl__pg_int(&p, id);
-    int rc = ectl__pg_exec(PG(s), "UPDATE users SET role = $1 WHERE id = $2::bigint", &p, NULL,
-                           &changed, "setting role", err);
-    if (!rc && !changed)
-        rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
-    return rc;
+    return set_user_text(s, "UPDATE users SET role = $1 WHERE id = $2::bigint",
+                         ectl_role_name(role), id, "setting role", err);
 }
 
 int ectl__pg_user_set_disabled(struct ectl_store *s, int64_t id, bool disabled,

@@ -98,20 +98,21 @@ out:
     return rc;
 }
 
-int ectl__sq_user_set_password(struct ectl_store *s, int64_t id, const char *password_hash,
-                               struct ectl_error *err)
+/* UPDATE users SET <column> = text WHERE id = id, where sql says which
+ * column: ECTL_ENOENT when there is no such user. */
+static int set_user_text(struct ectl_store *s, const char *sql, const char *text, int64_t id,
+                         const char *what, struct ectl_error *err)
 {
     struct ectl_sq *q = SQ(s);
     sqlite3_stmt *st = NULL;
-    int rc = ectl__sq_prepare(q, "UPDATE users SET password_hash = ?1 WHERE id = ?2", &st, err);
+    int rc = ectl__sq_prepare(q, sql, &st, err);
     if (rc)
         goto out;
-    if (sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC) ||
-        sqlite3_bind_int64(st, 2, id)) {
+    if (sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC) || sqlite3_bind_int64(st, 2, id)) {
         rc = ectl__sq_bind_fail(q, err);
         goto out;
     }
-    rc = ectl__sq_done(q, st, "setting password", err);
+    rc = ectl__sq_done(q, st, what, err);
     if (!rc && sqlite3_changes(q->db) == 0)
         rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
 out:
@@ -119,25 +120,18 @@ out:
     return rc;
 }
 
+int ectl__sq_user_set_password(struct ectl_store *s, int64_t id, const char *password_hash,
+                               struct ectl_error *err)
+{
+    return set_user_text(s, "UPDATE users SET password_hash = ?1 WHERE id = ?2", password_hash, id,
+                         "setting password", err);
+}
+
 int ectl__sq_user_set_role(struct ectl_store *s, int64_t id, enum ectl_role role,
                            struct ectl_error *err)
 {
-    struct ectl_sq *q = SQ(s);
-    sqlite3_stmt *st = NULL;
-    int rc = ectl__sq_prepare(q, "UPDATE users SET role = ?1 WHERE id = ?2", &st, err);
-    if (rc)
-        goto out;
-    if (sqlite3_bind_text(st, 1, ectl_role_name(role), -1, SQLITE_STATIC) ||
-        sqlite3_bind_int64(st, 2, id)) {
-        rc = ectl__sq_bind_fail(q, err);
-        goto out;
-    }
-    rc = ectl__sq_done(q, st, "setting role", err);
-    if (!rc && sqlite3_changes(q->db) == 0)
-        rc = ectl_error_set(err, ECTL_ENOENT, "no user with id %lld", (long long)id);
-out:
-    ectl__sq_release(q, st);
-    return rc;
+    return set_user_text(s, "UPDATE users SET role = ?1 WHERE id = ?2", ectl_role_name(role), id,
+                         "setting role", err);
 }
 
 /* One transaction: a disabled user must not keep a live session, not even
