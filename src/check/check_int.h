@@ -17,7 +17,6 @@
 #define ECTL__SCREEN_PRECISION 4
 #define ECTL__CHECK_PRECISION 15
 
-json_t *ectl__json_date(ectl_date d);
 json_t *ectl__json_determination(const char *query, const struct ectl_determination *d);
 json_t *ectl__json_screening(const char *query, double threshold, const struct ectl_match *m,
                              size_t n);

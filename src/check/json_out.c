@@ -9,33 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "check_int.h"
 
-json_t *ectl__json_date(ectl_date d)
+static int buf_write(void *ctx, const char *p, size_t n)
 {
-    char buf[ECTL_DATE_BUFSZ];
-    if (d == ECTL_DATE_MIN || d == ECTL_DATE_MAX)
-        return json_null();
-    return json_string(ectl_date_format(d, buf));
+    return ectl_buf_add(ctx, p, n);
 }
 
+/* The shipment check embeds the same object as a jansson value: written
+ * by the one renderer below and read back, so the two cannot drift. */
 json_t *ectl__json_determination(const char *query, const struct ectl_determination *d)
 {
-    json_t *opts = json_array();
-    for (size_t i = 0; i < d->n_options; i++)
-        json_array_append_new(opts, json_string(d->options[i]));
-    json_t *reasons = json_array();
-    for (size_t i = 0; i < d->n_reasons; i++) {
-        const struct ectl_reason *r = &d->reasons[i];
-        json_array_append_new(reasons,
-                              json_pack("{s:s, s:s, s:o, s:o, s:s}", "rule", r->rule, "text",
-                                        r->text, "from", ectl__json_date(r->from), "to",
-                                        ectl__json_date(r->to), "source", r->source));
-    }
-    return json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:o}", "item", query, "regime_item",
-                     d->regime_item, "description", d->description, "listed", d->listed, "outcome",
-                     ectl_outcome_name(d->outcome), "licence_options", opts, "decisive_rule",
-                     d->decisive_rule, "reasons", reasons);
+    struct ectl_buf b = ECTL_BUF_INIT;
+    struct ectl__jstream j;
+    struct ectl_error err;
+    ectl__js_init(&j, false, buf_write, &b);
+    ectl__js_determination(&j, query, d);
+    json_t *v = ectl__js_finish(&j, &err) ? NULL : json_loadb(b.ptr, b.len, 0, NULL);
+    ectl_buf_release(&b);
+    return v;
 }
 
 static json_t *match_json(const struct ectl_match *m)

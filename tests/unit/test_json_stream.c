@@ -1,9 +1,9 @@
 /*
  * The streaming JSON writer (src/check/json_stream.c) against jansson: the
- * determine answer used to be built with jansson and is now streamed, and
- * the shipment check still embeds jansson's determination objects, so the
- * two must print the same bytes, compact and indented, for every item of
- * every regime and for strings that need escaping.
+ * determine answer is streamed, the shipment check embeds the same object
+ * read back into jansson and dumped by jansson, so the stream must print
+ * jansson's bytes, compact and indented, for every item of every regime
+ * and for strings that need escaping.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +119,8 @@ static void refusals(void **state)
 }
 
 /* Every item of a regime, on dates around its changes, to a few places:
- * the streamed determination equals jansson's, byte for byte. */
+ * the streamed determination equals jansson's dump of the object the check
+ * embeds, byte for byte. */
 static void same_as_jansson(const char *regime, const char *const *dates, const char *const *ccs)
 {
     struct ectl_regime *r = load_regime(regime);
