@@ -8,33 +8,17 @@
 #include <string.h>
 #include <time.h>
 
+#include <exportctl/utf8.h>
+
 #include "server.h"
 
 /* ---- text that must become a JSON string --------------------------------- */
 
 void srv_utf8_scrub(char *s)
 {
-    unsigned char *p = (unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        size_t n = c < 0x80                ? 1
-                   : c >= 0xc2 && c < 0xe0 ? 2
-                   : c >= 0xe0 && c < 0xf0 ? 3
-                   : c >= 0xf0 && c < 0xf5 ? 4
-                                           : 0;
-        size_t ok = n > 0;
-        for (size_t i = 1; ok && i < n; i++)
-            ok = (p[i] & 0xc0) == 0x80;
-        if (ok && n == 3)
-            ok = !((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0));
-        if (ok && n == 4)
-            ok = !((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90));
-        if (!ok) {
-            *p++ = '?';
-            continue;
-        }
-        p += n;
-    }
+    size_t n = strlen(s);
+    for (size_t i = ectl_utf8_valid_prefix(s, n); i < n; i += ectl_utf8_valid_prefix(s + i, n - i))
+        s[i++] = '?';
 }
 
 /* ---- schema validation -------------------------------------------------- */

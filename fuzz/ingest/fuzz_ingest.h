@@ -59,7 +59,7 @@ static int fuzz_consume(void *ctx, const struct ectl_entity *e)
     for (size_t i = 0; i < e->n_names; i++) {
         size_t n = fuzz_touch(e->names[i].text);
         FUZZ_CHECK(n > 0);
-        FUZZ_CHECK(ing_utf8_valid_prefix(e->names[i].text, n) == n);
+        FUZZ_CHECK(ectl_utf8_valid_prefix(e->names[i].text, n) == n);
         FUZZ_CHECK(i == 0 || e->names[i].kind != ECTL_NAME_PRIMARY);
         FUZZ_CHECK((unsigned)e->names[i].kind <= ECTL_NAME_ORIGINAL);
     }

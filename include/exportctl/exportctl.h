@@ -16,5 +16,6 @@
 #include <exportctl/check.h>
 #include <exportctl/store.h>
 #include <exportctl/auth.h>
+#include <exportctl/utf8.h>
 
 #endif

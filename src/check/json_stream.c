@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <exportctl/utf8.h>
+
 #include "check_int.h"
 
 static void flush(struct ectl__jstream *j)
@@ -81,50 +83,24 @@ static void close_(struct ectl__jstream *j, char c)
     putc1(j, c);
 }
 
-/* Valid UTF-8 as jansson would take it; invalid text fails the document,
- * as json_string() would have refused it. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n = c < 0x80                ? 1
-               : c >= 0xc2 && c < 0xe0 ? 2
-               : c >= 0xe0 && c < 0xf0 ? 3
-               : c >= 0xf0 && c < 0xf5 ? 4
-                                       : 0;
-    if (!n || n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)))
-        return 0; /* overlong, or a UTF-16 surrogate */
-    if (n == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)))
-        return 0; /* overlong, or above U+10FFFF */
-    return n;
-}
-
 static void string(struct ectl__jstream *j, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t left = strlen(text);
+    /* Text that is not UTF-8 fails the document, as json_string() would
+     * have refused it. */
+    if (ectl_utf8_valid_prefix(text, left) != left) {
+        j->failed = ECTL_EINVAL;
+        return;
+    }
     putc1(j, '"');
     while (left) {
         const unsigned char *run = s;
-        while (left && *s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+        while (left && *s >= 0x20 && *s != '"' && *s != '\\')
             s++, left--;
         put(j, (const char *)run, (size_t)(s - run));
         if (!left)
             break;
-        if (*s >= 0x80) {
-            size_t n = utf8_len(s, left);
-            if (!n) {
-                j->failed = ECTL_EINVAL;
-                return;
-            }
-            put(j, (const char *)s, n);
-            s += n, left -= n;
-            continue;
-        }
         char seq[8] = {'\\', 0};
         switch (*s) {
         case '"':

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <exportctl/utf8.h>
+
 #include "../../core/arena.h"
 #include "../../core/buf.h"
 #include "../../core/csv.h"
@@ -160,7 +162,6 @@ int ing_csv_next(struct ing *g, struct ectl_csv *c, size_t *start)
 void ing_trim(const char **s, size_t *n);
 bool ing_ieq(const char *a, size_t n, const char *lit);
 bool ing_is_digits(const char *s, size_t n);
-size_t ing_utf8_valid_prefix(const char *s, size_t n);
 /* Set of 64-bit keys, for duplicate ids within a file. */
 struct ing_idset {
     uint64_t *v;

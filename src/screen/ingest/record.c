@@ -68,48 +68,6 @@ bool ing_is_digits(const char *s, size_t n)
     return true;
 }
 
-/* Length of the longest prefix of s that is well-formed UTF-8 (no
- * overlongs, no surrogates, nothing above U+10FFFF). */
-size_t ing_utf8_valid_prefix(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else {
-            return i;
-        }
-        if (n - i <= k)
-            return i;
-        if (p[i + 1] < lo || p[i + 1] > hi)
-            return i;
-        for (size_t j = 2; j <= k; j++)
-            if (p[i + j] < 0x80 || p[i + j] > 0xBF)
-                return i;
-        i += k + 1;
-    }
-    return i;
-}
-
 uint64_t ing_hash(uint64_t h, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -222,7 +180,7 @@ static const char *dup_text(struct ing *g, const char *s, size_t n, size_t *out_
     if (n == 0)
         return "";
     char *p;
-    if (ing_utf8_valid_prefix(s, n) == n) {
+    if (ectl_utf8_valid_prefix(s, n) == n) {
         p = ectl_arena_strndup(&g->arena, s, n);
         if (out_len)
             *out_len = n;

@@ -63,7 +63,7 @@ int collect_fn(void *ctx, const struct ectl_entity *e)
         assert_true(e->names[i].text[0] != '\0');
         assert_true(i == 0 || e->names[i].kind != ECTL_NAME_PRIMARY);
         size_t n = strlen(e->names[i].text);
-        assert_int_equal(ing_utf8_valid_prefix(e->names[i].text, n), n);
+        assert_int_equal(ectl_utf8_valid_prefix(e->names[i].text, n), n);
         c->by_kind[e->names[i].kind]++;
     }
     for (size_t i = 0; i < e->n_countries; i++) {
