@@ -7,29 +7,9 @@
  * whoever held them may be the reason for the change; a new role does not
  * need to, as the role is read afresh on every request.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "server.h"
-
-static bool name_ok(const char *s)
-{
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
-            return false;
-    return true;
-}
-
-static bool email_ok(const char *e)
-{
-    const char *at = strchr(e, '@');
-    if (!at || at == e || !at[1] || strchr(at + 1, '@'))
-        return false;
-    for (const unsigned char *p = (const unsigned char *)e; *p; p++)
-        if (*p <= ' ' || *p == 0x7f || strchr("<>,;\"\\", *p))
-            return false;
-    return true;
-}
 
 struct list_ctx {
     struct req *r;
@@ -59,11 +39,9 @@ int h_user_create(struct req *r)
     const char *password = srv_body_str(r, "password");
     enum ectl_role role;
     struct ectl_error err = {0};
-    if (!name_ok(name))
-        return srv_error(r, 400, "invalid_request",
-                         "name: use letters, digits, '.', '_' and '-' only");
-    if (!email_ok(email))
-        return srv_error(r, 400, "invalid_request", "email: not an e-mail address");
+    /* The store's own rules, before the slow password hash. */
+    if (ectl_store_user_check(name, email, &err))
+        return srv_error(r, 400, "invalid_request", "%s", err.msg);
     if (ectl_role_parse(srv_body_str(r, "role"), &role))
         return srv_error(r, 400, "invalid_request", "role: expected viewer, officer or admin");
     if (ectl_password_check_policy(password, &err))

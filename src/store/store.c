@@ -142,7 +142,8 @@ static int check_name(const char *name, struct ectl_error *err)
 }
 
 /* Deliverability is the mail server's business; we only refuse what is
- * certainly not an address. */
+ * certainly not an address, and what could end or split a mail header
+ * line when the address goes into a reset mail's To:. */
 static int check_email(const char *email, struct ectl_error *err)
 {
     size_t n = email ? strlen(email) : 0;
@@ -150,8 +151,8 @@ static int check_email(const char *email, struct ectl_error *err)
     if (n == 0 || n > 254 || !at || at == email || !at[1] || strchr(at + 1, '@'))
         return BAD("'%s' is not an email address", email ? email : "");
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)email[i] <= ' ' || email[i] == 0x7f)
-            return BAD("email address contains a space or control character");
+        if ((unsigned char)email[i] <= ' ' || email[i] == 0x7f || strchr("<>,;\"\\", email[i]))
+            return BAD("email address contains a space, a control character or one of <>,;\"\\");
     return 0;
 }
 

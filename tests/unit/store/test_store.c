@@ -199,6 +199,12 @@ static void test_users(void **state)
     FAILS(ectl_store_user_add(s, "bob", "no-at-sign", ECTL_ROLE_VIEWER, HASH, &id, &err),
           ECTL_EINVAL);
     FAILS(ectl_store_user_add(s, "bob", "a@b@c", ECTL_ROLE_VIEWER, HASH, &id, &err), ECTL_EINVAL);
+    /* What would end or split the To: line of a reset mail. */
+    FAILS(ectl_store_user_add(s, "bob", "b@example.com>,eve@evil.example", ECTL_ROLE_VIEWER, HASH,
+                              &id, &err),
+          ECTL_EINVAL);
+    FAILS(ectl_store_user_add(s, "bob", "\"b\"@example.com", ECTL_ROLE_VIEWER, HASH, &id, &err),
+          ECTL_EINVAL);
     FAILS(ectl_store_user_add(s, "bob", "b@example.com", (enum ectl_role)7, HASH, &id, &err),
           ECTL_EINVAL);
     FAILS(ectl_store_user_add(s, "bob", "b@example.com", ECTL_ROLE_VIEWER, "", &id, &err),
