@@ -57,9 +57,9 @@ struct ixb_out {
     size_t n_pkeys;
     uint32_t *pkey_terms;
     size_t n_pkey_terms;
-    uint32_t *term_hash;
+    uint64_t *term_hash;
     size_t term_hash_n;
-    uint32_t *pkey_hash;
+    uint64_t *pkey_hash;
     size_t pkey_hash_n;
     uint32_t *gram_offs; /* ECTL_IX_GRAMS + 1 */
     uint32_t *gram_terms;
@@ -87,7 +87,7 @@ int ectl_ixb_make_neighbours(struct ixb_out *o, const void *file, size_t len,
 /* An open-addressing table of at least 2n slots, and an insert into it
  * (FNV-1a, linear probing, value id + 1). */
 size_t ectl_ixb_table_size(size_t n);
-void ectl_ixb_hash_insert(uint32_t *table, size_t cap, const char *key, size_t len, uint32_t id);
+void ectl_ixb_hash_insert(uint64_t *table, size_t cap, const char *key, size_t len, uint32_t id);
 
 /* Intern a string into the pool; *off gets its offset. */
 int ectl_ixb_intern(struct ectl_ixb *b, const char *s, size_t len, uint32_t *off);

@@ -43,11 +43,12 @@ size_t ectl_ixb_table_size(size_t n)
     return cap;
 }
 
-void ectl_ixb_hash_insert(uint32_t *table, size_t cap, const char *key, size_t len, uint32_t id)
+void ectl_ixb_hash_insert(uint64_t *table, size_t cap, const char *key, size_t len, uint32_t id)
 {
-    for (size_t i = ectl_ix_hash(key, len) & (cap - 1);; i = (i + 1) & (cap - 1)) {
-        if (table[i] == 0) {
-            table[i] = id + 1;
+    uint32_t h = ectl_ix_hash(key, len);
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        if (ECTL_IX_SLOT_EMPTY(table[i])) {
+            table[i] = ECTL_IX_SLOT(h, id);
             return;
         }
     }
@@ -154,10 +155,10 @@ static int layout(struct ectl_ixb *b, const struct ixb_out *o, int64_t built_at,
         {ECTL_IX_NAMES, sizeof(struct ectl_ix_name), b->names.ptr, b->names.len},
         {ECTL_IX_NAME_TERMS, 4, b->name_terms.ptr, b->name_terms.len},
         {ECTL_IX_TERMS, sizeof(struct ectl_ix_term), o->terms, o->n_terms * sizeof *o->terms},
-        {ECTL_IX_TERM_HASH, 4, o->term_hash, o->term_hash_n * 4},
+        {ECTL_IX_TERM_HASH, 8, o->term_hash, o->term_hash_n * 8},
         {ECTL_IX_POSTINGS, 4, o->postings, o->n_postings * 4},
         {ECTL_IX_PKEYS, sizeof(struct ectl_ix_pkey), o->pkeys, o->n_pkeys * sizeof *o->pkeys},
-        {ECTL_IX_PKEY_HASH, 4, o->pkey_hash, o->pkey_hash_n * 4},
+        {ECTL_IX_PKEY_HASH, 8, o->pkey_hash, o->pkey_hash_n * 8},
         {ECTL_IX_PKEY_TERMS, 4, o->pkey_terms, o->n_pkey_terms * 4},
         {ECTL_IX_GRAM_OFFS, 4, o->gram_offs, (ECTL_IX_GRAMS + 1) * 4},
         {ECTL_IX_GRAM_TERMS, 4, o->gram_terms, o->n_gram_terms * 4},

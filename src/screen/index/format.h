@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define ECTL_IX_MAGIC "ECTLIDX\x1a"
-#define ECTL_IX_VERSION 2u
+#define ECTL_IX_VERSION 3u
 #define ECTL_IX_ENDIAN 0x01020304u
 #define ECTL_IX_HEADER_SIZE 128u
 #define ECTL_IX_ALIGN 8u
@@ -60,10 +60,10 @@ enum ectl_ix_section_id {
     ECTL_IX_NAMES = 4,      /* struct ectl_ix_name[] */
     ECTL_IX_NAME_TERMS = 5, /* uint32_t[]: term ids of every name, name after name */
     ECTL_IX_TERMS = 6,      /* struct ectl_ix_term[] */
-    ECTL_IX_TERM_HASH = 7,  /* uint32_t[2^k]: term id + 1, 0 = empty slot */
+    ECTL_IX_TERM_HASH = 7,  /* uint64_t[2^k]: ECTL_IX_SLOT(hash, term id), 0 = empty */
     ECTL_IX_POSTINGS = 8,   /* uint32_t[]: name ids per term, ascending */
     ECTL_IX_PKEYS = 9,      /* struct ectl_ix_pkey[] */
-    ECTL_IX_PKEY_HASH = 10, /* uint32_t[2^k]: phonetic key id + 1, 0 = empty */
+    ECTL_IX_PKEY_HASH = 10, /* uint64_t[2^k]: ECTL_IX_SLOT(hash, key id), 0 = empty */
     ECTL_IX_PKEY_TERMS = 11, /* uint32_t[]: ECTL_IX_GRAM_ENTRY(len, term) per key, ascending */
     ECTL_IX_GRAM_OFFS = 12,  /* uint32_t[ECTL_IX_GRAMS + 1]: start of each trigram's terms */
     ECTL_IX_GRAM_TERMS = 13, /* uint32_t[]: ECTL_IX_GRAM_ENTRY(len, term) per trigram, ascending */
@@ -204,7 +204,16 @@ static inline uint32_t ectl_ix_gram(const char *tok, size_t len, size_t i)
 
 /* Hash of a token or phonetic key for the TERM_HASH and PKEY_HASH tables:
  * 32-bit FNV-1a.  Slots are probed linearly from hash & (size - 1).  The
- * deletion buckets use the same hash. */
+ * deletion buckets use the same hash.
+ *
+ * A slot holds the key's hash beside its id + 1, so that a look-up passes
+ * over slots of other keys without reading their records and strings:
+ * most look-ups (a query token's deletions and splits) are of strings the
+ * lists lack, and each record read is a cache miss. */
+#define ECTL_IX_SLOT(hash, id) (((uint64_t)(hash) << 32) | ((uint32_t)(id) + 1u))
+#define ECTL_IX_SLOT_HASH(e) ((uint32_t)((e) >> 32))
+#define ECTL_IX_SLOT_ID(e) ((uint32_t)(e) - 1u) /* only for a slot that is not 0 */
+#define ECTL_IX_SLOT_EMPTY(e) ((uint32_t)(e) == 0)
 #define ECTL_IX_HASH_SEED 2166136261u
 
 /* One byte more of ectl_ix_hash: the hashes of all prefixes of a string

@@ -33,13 +33,13 @@ struct ectl_index {
     size_t n_name_terms;
     const struct ectl_ix_term *terms;
     uint32_t n_terms;
-    const uint32_t *term_hash;
+    const uint64_t *term_hash; /* ECTL_IX_SLOT */
     size_t term_hash_n; /* power of two */
     const uint32_t *postings;
     size_t n_postings;
     const struct ectl_ix_pkey *pkeys;
     uint32_t n_pkeys;
-    const uint32_t *pkey_hash;
+    const uint64_t *pkey_hash; /* ECTL_IX_SLOT */
     size_t pkey_hash_n; /* power of two */
     const uint32_t *pkey_terms;
     size_t n_pkey_terms;
@@ -76,12 +76,14 @@ static inline uint32_t ectl_ix_term_find_h(const struct ectl_index *ix, const ch
     size_t mask = ix->term_hash_n - 1;
     size_t i = h & mask;
     for (size_t probes = 0; probes < ix->term_hash_n; probes++, i = (i + 1) & mask) {
-        uint32_t v = ix->term_hash[i];
-        if (v == 0)
+        uint64_t v = ix->term_hash[i];
+        if (ECTL_IX_SLOT_EMPTY(v))
             return ECTL_IX_NONE;
-        const struct ectl_ix_term *t = &ix->terms[v - 1];
+        if (ECTL_IX_SLOT_HASH(v) != h)
+            continue;
+        const struct ectl_ix_term *t = &ix->terms[ECTL_IX_SLOT_ID(v)];
         if (t->len == len && memcmp(ix->str + t->text, s, len) == 0)
-            return v - 1;
+            return ECTL_IX_SLOT_ID(v);
     }
     return ECTL_IX_NONE;
 }
@@ -105,14 +107,17 @@ static inline uint32_t ectl_ix_pkey_find(const struct ectl_index *ix, const char
     if (ix->pkey_hash_n == 0)
         return ECTL_IX_NONE;
     size_t mask = ix->pkey_hash_n - 1;
-    size_t i = ectl_ix_hash(s, len) & mask;
+    uint32_t h = ectl_ix_hash(s, len);
+    size_t i = h & mask;
     for (size_t probes = 0; probes < ix->pkey_hash_n; probes++, i = (i + 1) & mask) {
-        uint32_t v = ix->pkey_hash[i];
-        if (v == 0)
+        uint64_t v = ix->pkey_hash[i];
+        if (ECTL_IX_SLOT_EMPTY(v))
             return ECTL_IX_NONE;
-        const char *k = ix->str + ix->pkeys[v - 1].text;
+        if (ECTL_IX_SLOT_HASH(v) != h)
+            continue;
+        const char *k = ix->str + ix->pkeys[ECTL_IX_SLOT_ID(v)].text;
         if (strncmp(k, s, len) == 0 && k[len] == '\0')
-            return v - 1;
+            return ECTL_IX_SLOT_ID(v);
     }
     return ECTL_IX_NONE;
 }

@@ -63,10 +63,10 @@ static const struct want wanted[ECTL_IX_SECTION_MAX + 1] = {
     [ECTL_IX_NAMES] = {ECTL_IX_NAMES, sizeof(struct ectl_ix_name), "names"},
     [ECTL_IX_NAME_TERMS] = {ECTL_IX_NAME_TERMS, 4, "name terms"},
     [ECTL_IX_TERMS] = {ECTL_IX_TERMS, sizeof(struct ectl_ix_term), "terms"},
-    [ECTL_IX_TERM_HASH] = {ECTL_IX_TERM_HASH, 4, "term hash"},
+    [ECTL_IX_TERM_HASH] = {ECTL_IX_TERM_HASH, 8, "term hash"},
     [ECTL_IX_POSTINGS] = {ECTL_IX_POSTINGS, 4, "postings"},
     [ECTL_IX_PKEYS] = {ECTL_IX_PKEYS, sizeof(struct ectl_ix_pkey), "phonetic keys"},
-    [ECTL_IX_PKEY_HASH] = {ECTL_IX_PKEY_HASH, 4, "phonetic key hash"},
+    [ECTL_IX_PKEY_HASH] = {ECTL_IX_PKEY_HASH, 8, "phonetic key hash"},
     [ECTL_IX_PKEY_TERMS] = {ECTL_IX_PKEY_TERMS, 4, "phonetic key terms"},
     [ECTL_IX_GRAM_OFFS] = {ECTL_IX_GRAM_OFFS, 4, "trigram offsets"},
     [ECTL_IX_GRAM_TERMS] = {ECTL_IX_GRAM_TERMS, 4, "trigram terms"},
@@ -231,10 +231,10 @@ static int check_lookup(const struct ectl_index *ix, const char *name, struct ec
     if (!is_pow2(ix->term_hash_n) || !is_pow2(ix->pkey_hash_n))
         return BAD("%s: hash table sizes are not powers of two", name);
     for (size_t i = 0; i < ix->term_hash_n; i++)
-        if (ix->term_hash[i] > ix->n_terms)
+        if (!ECTL_IX_SLOT_EMPTY(ix->term_hash[i]) && ECTL_IX_SLOT_ID(ix->term_hash[i]) >= ix->n_terms)
             return BAD("%s: term hash slot %zu refers to no term", name, i);
     for (size_t i = 0; i < ix->pkey_hash_n; i++)
-        if (ix->pkey_hash[i] > ix->n_pkeys)
+        if (!ECTL_IX_SLOT_EMPTY(ix->pkey_hash[i]) && ECTL_IX_SLOT_ID(ix->pkey_hash[i]) >= ix->n_pkeys)
             return BAD("%s: phonetic hash slot %zu refers to no key", name, i);
     for (uint32_t i = 0; i < ix->n_pkeys; i++) {
         const struct ectl_ix_pkey *k = &ix->pkeys[i];
