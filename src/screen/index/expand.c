@@ -298,12 +298,11 @@ static void expand_grams(struct ectl_scratch *s, const struct ectl_index *ix,
         try_term(s, ix, p, i, pass[k].id, st);
 }
 
-/* Terms filed under the deletion hash of str. */
+/* Terms filed under the deletion hash h. */
 static void probe_dels(struct ectl_scratch *s, const struct ectl_index *ix,
-                       const struct ectl_sc_params *p, size_t i, const char *str, size_t len,
+                       const struct ectl_sc_params *p, size_t i, uint32_t h,
                        struct ectl_search_stats *st)
 {
-    uint32_t h = ectl_ix_hash(str, len);
     size_t k = h & (ix->del_buckets - 1);
     for (uint32_t o = ix->del_offs[k]; o < ix->del_offs[k + 1]; o++)
         if (ECTL_IX_DEL_ENTRY_HASH(ix->del_entries[o]) == h)
@@ -312,7 +311,11 @@ static void probe_dels(struct ectl_scratch *s, const struct ectl_index *ix,
 
 /* Terms one edit away from query token i: a letter more (the token is one
  * of their deletions), a letter changed or two swapped (a deletion in
- * common), a letter fewer (a deletion of the token is the term). */
+ * common), a letter fewer (a deletion of the token is the term).
+ * Each probe waits on two misses (the bucket's offsets, then its
+ * entries) and each term look-up on one: the hashes are made first and
+ * all the buckets and slots asked for together, then the entries, so
+ * that the misses overlap instead of following one another. */
 static void expand_dels(struct ectl_scratch *s, const struct ectl_index *ix,
                         const struct ectl_sc_params *p, size_t i, struct ectl_search_stats *st)
 {
@@ -320,17 +323,41 @@ static void expand_dels(struct ectl_scratch *s, const struct ectl_index *ix,
     size_t len = t->len;
     if (len + 1 < ECTL_IX_DEL_MIN)
         return;
-    probe_dels(s, ix, p, i, t->text, len, st);
-    if (len < ECTL_IX_DEL_MIN)
-        return;
+    size_t mask = ix->del_buckets - 1;
+    /* h[k]: the hash of the token without letter k (k < len; 0 when the
+     * letter repeats the one before, which gives the same string), h[len]
+     * the token's own. */
+    uint32_t h[ECTL_IX_MAX_TOKEN_LEN + 1];
+    h[len] = ectl_ix_hash(t->text, len);
+    __builtin_prefetch(&ix->del_offs[h[len] & mask]);
+    size_t n = len >= ECTL_IX_DEL_MIN ? len : 0;
+    uint32_t pre = ECTL_IX_HASH_SEED; /* hash of text[0 .. k) */
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && t->text[k] == t->text[k - 1]) {
+            h[k] = 0;
+        } else {
+            uint32_t x = pre;
+            for (size_t j = k + 1; j < len; j++)
+                x = ectl_ix_hash_step(x, (unsigned char)t->text[j]);
+            h[k] = x;
+            __builtin_prefetch(&ix->del_offs[x & mask]);
+            ectl_ix_term_prefetch(ix, x);
+        }
+        pre = ectl_ix_hash_step(pre, (unsigned char)t->text[k]);
+    }
+    __builtin_prefetch(&ix->del_entries[ix->del_offs[h[len] & mask]]);
+    for (size_t k = 0; k < n; k++)
+        if (!(k > 0 && t->text[k] == t->text[k - 1]))
+            __builtin_prefetch(&ix->del_entries[ix->del_offs[h[k] & mask]]);
+    probe_dels(s, ix, p, i, h[len], st);
     char buf[ECTL_IX_MAX_TOKEN_LEN];
-    for (size_t k = 0; k < len; k++) {
+    for (size_t k = 0; k < n; k++) {
         if (k > 0 && t->text[k] == t->text[k - 1])
             continue;
         memcpy(buf, t->text, k);
         memcpy(buf + k, t->text + k + 1, len - k - 1);
-        probe_dels(s, ix, p, i, buf, len - 1, st);
-        uint32_t u = ectl_ix_term_find(ix, buf, len - 1);
+        probe_dels(s, ix, p, i, h[k], st);
+        uint32_t u = ectl_ix_term_find_h(ix, buf, len - 1, h[k]);
         if (u != ECTL_IX_NONE)
             try_term(s, ix, p, i, u, st);
     }
