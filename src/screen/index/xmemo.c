@@ -23,7 +23,11 @@
 
 #include "index_int.h"
 
-#define XMEMO_SLOTS 4096 /* a power of two */
+/* A power of two.  At 168 bytes a slot, 2.6 MiB per thread; on a batch
+ * of 14,620 real names (yente's) 5-7 % less time per name than 4,096
+ * slots gave, the repeated given names and surnames no longer evicting
+ * one another. */
+#define XMEMO_SLOTS 16384
 #define XMEMO_TEXT 24    /* longer tokens are not remembered */
 #define XMEMO_EXP 16     /* the default exp_max */
 
