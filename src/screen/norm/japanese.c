@@ -264,10 +264,57 @@ int ja_run(struct ectl_norm *n, const int32_t *s, size_t len, struct alts *out)
     return analyse(n, s, len, 1, out, NULL);
 }
 
+/* han_run's readings, remembered per run in the transliteration cache
+ * (trcache.c) as one value: the count of readings, then each reading
+ * followed by -1 (no code point is negative). */
+static int memo_get(struct ectl_norm *n, const int32_t *s, size_t len, struct alts *out)
+{
+    n->tmp.n = 0;
+    int hit = trc_get(n, TRC_HAN_RUN, s, len, &n->tmp);
+    if (hit <= 0)
+        return hit;
+    const int32_t *v = n->tmp.v;
+    size_t at = 1;
+    for (int32_t k = 0; k < v[0]; k++) {
+        size_t end = at;
+        while (v[end] >= 0)
+            end++;
+        struct cpbuf *b = alts_add(out);
+        if (!b || cpbuf_append(b, v + at, end - at))
+            return -1;
+        at = end + 1;
+    }
+    return 1;
+}
+
+static void memo_put(struct ectl_norm *n, const int32_t *s, size_t len, const struct alts *a)
+{
+    n->tmp.n = 0;
+    if (cpbuf_push(&n->tmp, (int32_t)a->n))
+        return;
+    for (size_t k = 0; k < a->n; k++)
+        if (cpbuf_append(&n->tmp, a->a[k].v, a->a[k].n) || cpbuf_push(&n->tmp, -1))
+            return;
+    trc_put(n, TRC_HAN_RUN, s, len, n->tmp.v, n->tmp.n);
+}
+
+static int han_run_analysed(struct ectl_norm *n, const int32_t *s, size_t len, struct alts *out);
+
 int han_run(struct ectl_norm *n, const int32_t *s, size_t len, struct alts *out)
 {
-    struct ja_info info = {0};
     alts_reset(out);
+    int hit = memo_get(n, s, len, out);
+    if (hit)
+        return hit < 0 ? ECTL_ENOMEM : 0;
+    int rc = han_run_analysed(n, s, len, out);
+    if (!rc)
+        memo_put(n, s, len, out);
+    return rc;
+}
+
+static int han_run_analysed(struct ectl_norm *n, const int32_t *s, size_t len, struct alts *out)
+{
+    struct ja_info info = {0};
     int japanese_only = 0;
     for (size_t i = 0; i < len; i++)
         japanese_only |= s[i] == 0x3005 || (s[i] == 0x4F1A && i + 1 < len && s[i + 1] == 0x793E);

@@ -233,11 +233,13 @@ int greek_ungegn(const int32_t *s, size_t len, struct cpbuf *out);
 int han_mandarin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
 /* Pinyin keeping the first `keep` spaces (-1: all of them). */
 int han_pinyin(struct ectl_norm *n, const int32_t *s, size_t len, int keep, struct cpbuf *out);
-/* trcache.c: ICU's earlier answer for the same run and transliterator.
+/* trcache.c: the earlier answer for the same run and kind of answer: an
+ * ICU transliterator (enum tr_id) or TRC_HAN_RUN, han_run's readings.
  * trc_get appends it to out and returns 1, or returns 0 (not kept) or -1
  * (out of memory); trc_put keeps v as the answer. */
-int trc_get(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len, struct cpbuf *out);
-void trc_put(struct ectl_norm *n, enum tr_id id, const int32_t *s, size_t len, const int32_t *v,
+#define TRC_HAN_RUN ((unsigned)TR_COUNT)
+int trc_get(struct ectl_norm *n, unsigned kind, const int32_t *s, size_t len, struct cpbuf *out);
+void trc_put(struct ectl_norm *n, unsigned kind, const int32_t *s, size_t len, const int32_t *v,
              size_t vlen);
 void trc_free(struct ectl_norm *n);
 /* pinyin.c: Han-Latin of a run, the same text as ICU's, from readings
