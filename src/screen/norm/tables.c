@@ -1,12 +1,14 @@
 /*
  * Word tables: legal forms, generic business words, honorifics.
  *
- * Every table is sorted (strcmp order) for bsearch; the unit tests check
- * that it stays so (table_self_check).  Entries are tokens as the
+ * Every table is sorted (strcmp order), so that a reader finds a word and
+ * a word is not listed twice; the unit tests check that it stays so
+ * (table_self_check).  Entries are tokens as the
  * tokeniser makes them: lower-case ASCII, accents gone, dots gone
  * ("L.L.C." arrives as the letters l, l, c and is matched as "llc").
  */
-#include <stdlib.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "norm_int.h"
@@ -229,45 +231,100 @@ static const char *const PHRASES[] = {
     "zakrytoye aktsionernoye obshchestvo",
 };
 
+/* Every word of the one-word tables, with the classes it is in, in one
+ * open-addressing set made on first use: a token is looked up once per
+ * class it is asked about, at a hash and (usually) one comparison each,
+ * instead of a binary search of each table.  Built once per process
+ * (pthread_once), read-only afterwards, so any thread may read it. */
+enum {
+    W_LEGAL = 1 << 0,
+    W_AMBIGUOUS = 1 << 1,
+    W_PREFIX = 1 << 2,
+    W_GENERIC = 1 << 3,
+    W_HONORIFIC = 1 << 4,
+    W_FUNCTION = 1 << 5,
+    W_PATRONYMIC = 1 << 6,
+};
+#define WORD_SLOTS 1024 /* a power of two, over twice the words */
+
+struct word_slot {
+    const char *w; /* NULL: empty */
+    uint8_t len, classes;
+};
+
+static struct word_slot words[WORD_SLOTS];
+/* PHRASES[phrase_at[c] .. phrase_at[c + 1]) begin with the byte c. */
+static uint16_t phrase_at[257];
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static uint32_t word_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void add_words(const char *const *tab, size_t n, unsigned cls)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strlen(tab[k]);
+        size_t i = word_hash(tab[k], len) & (WORD_SLOTS - 1);
+        while (words[i].w && !(words[i].len == len && !memcmp(words[i].w, tab[k], len)))
+            i = (i + 1) & (WORD_SLOTS - 1);
+        words[i].w = tab[k];
+        words[i].len = (uint8_t)len;
+        words[i].classes |= (uint8_t)cls;
+    }
+}
+
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
-static int find(const char *const *tab, size_t n, const char *s, size_t len)
+static void words_init(void)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        /* Most probes differ in the first letter: no call for those. */
-        int c = len ? (unsigned char)tab[mid][0] - (unsigned char)s[0] : 0;
-        if (c == 0)
-            c = strncmp(tab[mid], s, len);
-        if (c == 0 && tab[mid][len] != '\0')
-            c = 1; /* the entry is longer than s */
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    add_words(LEGAL, COUNT(LEGAL), W_LEGAL);
+    add_words(LEGAL_AMBIGUOUS, COUNT(LEGAL_AMBIGUOUS), W_AMBIGUOUS);
+    add_words(PREFIX_FORMS, COUNT(PREFIX_FORMS), W_PREFIX);
+    add_words(GENERIC, COUNT(GENERIC), W_GENERIC);
+    add_words(HONORIFIC, COUNT(HONORIFIC), W_HONORIFIC);
+    add_words(FUNCTION_WORDS, COUNT(FUNCTION_WORDS), W_FUNCTION);
+    add_words(PATRONYMIC_WORDS, COUNT(PATRONYMIC_WORDS), W_PATRONYMIC);
+    /* PHRASES are in order of their first byte (table_self_check). */
+    size_t p = 0;
+    for (unsigned c = 0; c < 256; c++) {
+        phrase_at[c] = (uint16_t)p;
+        while (p < COUNT(PHRASES) && (unsigned char)PHRASES[p][0] == c)
+            p++;
     }
+    phrase_at[256] = (uint16_t)p;
+}
+
+static unsigned classes(const char *s, size_t len)
+{
+    pthread_once(&words_once, words_init);
+    if (len == 0 || len > 255)
+        return 0;
+    for (size_t i = word_hash(s, len) & (WORD_SLOTS - 1); words[i].w;
+         i = (i + 1) & (WORD_SLOTS - 1))
+        if (words[i].len == len && !memcmp(words[i].w, s, len))
+            return words[i].classes;
     return 0;
 }
 
 int table_is_legal(const char *s, size_t len)
 {
-    return find(LEGAL, COUNT(LEGAL), s, len);
+    return (classes(s, len) & W_LEGAL) != 0;
 }
 
 int table_is_legal_ambiguous(const char *s, size_t len)
 {
-    for (size_t i = 0; i < COUNT(PREFIX_FORMS); i++)
-        if (strlen(PREFIX_FORMS[i]) == len && !memcmp(PREFIX_FORMS[i], s, len))
-            return 2;
-    return find(LEGAL_AMBIGUOUS, COUNT(LEGAL_AMBIGUOUS), s, len);
+    unsigned c = classes(s, len);
+    return c & W_PREFIX ? 2 : (c & W_AMBIGUOUS) != 0;
 }
 
 int table_is_generic(const char *s, size_t len)
 {
-    return find(GENERIC, COUNT(GENERIC), s, len);
+    return (classes(s, len) & W_GENERIC) != 0;
 }
 
 /* Abbreviations of generic words, written out: "First Bank Int'l" is
@@ -288,17 +345,17 @@ const char *table_abbreviation(const char *s, size_t len)
 
 int table_is_function_word(const char *s, size_t len)
 {
-    return find(FUNCTION_WORDS, COUNT(FUNCTION_WORDS), s, len);
+    return (classes(s, len) & W_FUNCTION) != 0;
 }
 
 int table_is_honorific(const char *s, size_t len)
 {
-    return find(HONORIFIC, COUNT(HONORIFIC), s, len);
+    return (classes(s, len) & W_HONORIFIC) != 0;
 }
 
 int table_is_patronymic(const char *s, size_t len)
 {
-    if (find(PATRONYMIC_WORDS, COUNT(PATRONYMIC_WORDS), s, len))
+    if (classes(s, len) & W_PATRONYMIC)
         return 1;
     /* A stem of three letters at least: "Bovich" is no patronymic. */
     for (size_t i = 0; i < COUNT(PATRONYMIC_ENDINGS); i++) {
@@ -390,14 +447,11 @@ size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
 {
     if (!n)
         return 0;
+    pthread_once(&words_once, words_init);
     size_t best = 0;
-    /* The phrases are in order of their first letter (table_self_check). */
-    for (size_t p = 0; p < COUNT(PHRASES); p++) {
+    unsigned c0 = (unsigned char)tok[0][0];
+    for (size_t p = phrase_at[c0]; p < phrase_at[c0 + 1]; p++) {
         const char *ph = PHRASES[p];
-        if ((unsigned char)ph[0] < (unsigned char)tok[0][0])
-            continue;
-        if (ph[0] != tok[0][0])
-            break;
         size_t k = 0;
         while (k < n) {
             size_t wl = strcspn(ph, " ");
@@ -436,6 +490,11 @@ int table_self_check(void)
     for (size_t i = 0; i < COUNT(LEGAL_AMBIGUOUS); i++)
         if (!table_is_legal(LEGAL_AMBIGUOUS[i], strlen(LEGAL_AMBIGUOUS[i])))
             return 0;
+    /* The word set stays at most half full. */
+    if (2 * (COUNT(LEGAL) + COUNT(LEGAL_AMBIGUOUS) + COUNT(PREFIX_FORMS) + COUNT(GENERIC) +
+             COUNT(HONORIFIC) + COUNT(FUNCTION_WORDS) + COUNT(PATRONYMIC_WORDS)) >
+        WORD_SLOTS)
+        return 0;
     for (size_t i = 1; i < COUNT(PHRASES); i++)
         if ((unsigned char)PHRASES[i - 1][0] > (unsigned char)PHRASES[i][0])
             return 0;
