@@ -15,6 +15,7 @@
  * phrases stays exact) or has no plain reading (ICU left it as it was).
  * The result is the same text ICU gives for the run.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,8 +41,9 @@ struct han_cache {
     size_t cap, used; /* cap: a power of two */
     int32_t *pool;
     size_t pool_n, pool_cap;
-    /* Characters named in a phrase rule, sorted; loaded with the table. */
-    int32_t *ctx;
+    /* Characters named in a phrase rule, sorted: the process-wide list
+     * (load_context), not the cache's own. */
+    const int32_t *ctx;
     size_t n_ctx;
     /* ICU's reading of one character; not n->tmp, which may hold the run
      * (japanese.c reads MeCab's words into it) */
@@ -57,8 +59,10 @@ static int cmp_i32(const void *a, const void *b)
 /* The characters of every rule that is neither a character class nor a
  * stage ("[...] > x;", "::Han-Spacedhan();"): those are the phrase rules,
  * and any Han character in them may read differently in context. */
-static int load_context(struct han_cache *c, UTransliterator *t)
+static int read_context(UTransliterator *t, int32_t **out, size_t *out_n)
 {
+    int32_t *ctx = NULL;
+    size_t n_ctx = 0;
     UErrorCode st = U_ZERO_ERROR;
     int32_t len = utrans_toRules(t, 0, NULL, 0, &st);
     if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
@@ -85,24 +89,64 @@ static int load_context(struct han_cache *c, UTransliterator *t)
             U16_NEXT(r, k, e, cp);
             if (!is_han(cp))
                 continue;
-            if (c->n_ctx == cap) {
+            if (n_ctx == cap) {
                 cap = cap ? 2 * cap : 16;
-                int32_t *p = realloc(c->ctx, cap * sizeof *p);
+                int32_t *p = realloc(ctx, cap * sizeof *p);
                 if (!p) {
                     rc = ECTL_ENOMEM;
                     break;
                 }
-                c->ctx = p;
+                ctx = p;
             }
-            c->ctx[c->n_ctx++] = cp;
+            ctx[n_ctx++] = cp;
         }
         i = e + 1;
     }
     free(r);
-    if (!rc && c->n_ctx)
-        qsort(c->ctx, c->n_ctx, sizeof *c->ctx, cmp_i32);
+    if (rc) {
+        free(ctx);
+        return rc;
+    }
+    if (n_ctx)
+        qsort(ctx, n_ctx, sizeof *ctx, cmp_i32);
+    *out = ctx;
+    *out_n = n_ctx;
+    return 0;
+}
+
+/* The phrase rules are ICU's, the same for every normaliser, and reading
+ * them out costs ~85 million instructions (utrans_toRules of the whole
+ * Han-Latin table): the first normaliser to need them reads them for
+ * the process, and the others (a new thread's) share the sorted list,
+ * which is never changed or freed after. */
+static pthread_mutex_t context_lock = PTHREAD_MUTEX_INITIALIZER;
+static const int32_t *context;
+static size_t n_context;
+static int context_ready;
+
+static int load_context(struct han_cache *c, UTransliterator *t)
+{
+    int rc = 0;
+    pthread_mutex_lock(&context_lock);
+    if (!context_ready) {
+        int32_t *ctx = NULL;
+        size_t n = 0;
+        rc = read_context(t, &ctx, &n);
+        if (!rc) {
+            context = ctx;
+            n_context = n;
+            context_ready = 1;
+        }
+    }
+    pthread_mutex_unlock(&context_lock);
+    if (!rc) {
+        c->ctx = context;
+        c->n_ctx = n_context;
+    }
     return rc;
 }
+
+
 
 static int in_context(const struct han_cache *c, int32_t cp)
 {
@@ -203,7 +247,7 @@ static int cache_get(struct ectl_norm *n)
     if (!rc)
         rc = grow(c);
     if (rc) {
-        free(c->ctx);
+        free(c->slot);
         free(c);
         return rc;
     }
@@ -246,7 +290,6 @@ void han_cache_free(struct ectl_norm *n)
         return;
     free(c->slot);
     free(c->pool);
-    free(c->ctx);
     cpbuf_release(&c->one);
     free(c);
     n->han = NULL;
