@@ -13,7 +13,7 @@
  * ../shared/docs/research/peers-baseline.md.
  *
  * usage: bench_screen [--data DIR] [--tmp DIR] [--negatives N] [--synthetic N]
- *                     [--threads N] [--no-pg] [--no-jw]
+ *                     [--threads N] [--no-pg] [--no-jw] [--queries-out FILE]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -330,9 +330,13 @@ static void bench_ectl(struct bench *b)
     b->tput[E_ECTL] = ok ? quantile(r, (size_t)ok, 0.5) : -1;
     b->tput_n[E_ECTL] = n;
 
-    /* Peak RSS of a process that opens the index and screens every query. */
+    /* Peak RSS of a process that opens the index and screens every query;
+     * the same file, a query a line, is kept where --queries-out says, so
+     * that a profiler or another tool can be run on the very same names. */
     char qpath[1200];
-    snprintf(qpath, sizeof qpath, "%s/queries.txt", tmpdir);
+    snprintf(qpath, sizeof qpath, "%s", b->queries_out ? b->queries_out : "");
+    if (!b->queries_out)
+        snprintf(qpath, sizeof qpath, "%s/queries.txt", tmpdir);
     FILE *f = fopen(qpath, "w");
     for (size_t i = 0; f && i < n; i++)
         fprintf(f, "%s\n", texts[i]);
@@ -492,6 +496,8 @@ int main(int argc, char **argv)
             b->synthetic = strtoul(argv[++i], NULL, 10);
         else if (v && !strcmp(a, "--threads"))
             b->threads = atoi(argv[++i]);
+        else if (v && !strcmp(a, "--queries-out"))
+            b->queries_out = argv[++i];
         else
             break;
     }
@@ -499,7 +505,7 @@ int main(int argc, char **argv)
     if (i != argc || b->negatives == 0 || b->threads < 1 || b->threads > 64) {
         fprintf(help ? stdout : stderr,
                 "usage: bench_screen [--data DIR] [--tmp DIR] [--negatives N] "
-                "[--synthetic N] [--threads N] [--no-pg] [--no-jw]\n"
+                "[--synthetic N] [--threads N] [--no-pg] [--no-jw] [--queries-out FILE]\n"
                 "see docs/screening-bench.md\n");
         return help ? 0 : 2;
     }

@@ -60,6 +60,7 @@ struct bench {
     size_t negatives, synthetic;
     int threads;
     bool no_pg, no_jw;
+    const char *queries_out; /* NULL, or where to keep the throughput queries */
     struct sb_corpus corpus[N_CORPORA];
     bool have[N_CORPORA];
     char idx_path[N_CORPORA][1200];
