@@ -110,8 +110,11 @@ static void add_cand(struct cand *v, size_t *n, size_t q0, size_t nq, size_t c0,
 
 /* Similarity of the k tokens a[0..k) written as one with c, or 0 when it
  * cannot be a join: the joined length must be close to c's and the first
- * letters equal. */
-static float join_sim(const struct ectl_sc_tok *a, size_t k, const struct ectl_sc_tok *c)
+ * letters equal.  A join is kept only at floor or above and above best:
+ * one whose letters alone (ectl_sim_letters_bound) rule that out is given
+ * as 0 without the Jaro-Winkler, as it would be rejected anyway. */
+static float join_sim(const struct ectl_sc_tok *a, size_t k, const struct ectl_sc_tok *c,
+                      float floor, float best)
 {
     size_t l = 0;
     for (size_t i = 0; i < k; i++)
@@ -124,6 +127,9 @@ static float join_sim(const struct ectl_sc_tok *a, size_t k, const struct ectl_s
         memcpy(buf + at, a[i].text, a[i].len);
         at += a[i].len;
     }
+    float bound = (float)ectl_sim_letters_bound(buf, l, c->text, c->len);
+    if (bound < floor || bound <= best)
+        return 0.0f;
     return (float)ectl_sim_token(buf, l, c->text, c->len);
 }
 
@@ -167,7 +173,7 @@ static void gather_runs(const struct ectl_sc_params *p, const struct ectl_sc_sid
                     break;
                 if (l + 2u < t->len)
                     continue;
-                float s = join_sim(&a->tok[i], k, t);
+                float s = join_sim(&a->tok[i], k, t, p->join_floor, best);
                 if (s >= p->join_floor && s > best) {
                     if (a_is_q)
                         add_cand(v, n, i, k, j, 1, s, (float)w);
@@ -346,7 +352,8 @@ static int typo(const struct ectl_sc_params *p, int single, const struct ectl_sc
 static int roman(const struct ectl_sc_tok *t)
 {
     static const char *const units[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
-    if (t->len < 2 || t->len > 8)
+    /* Every numeral begins with i, v or x: most tokens stop here. */
+    if (t->len < 2 || t->len > 8 || (t->text[0] != 'i' && t->text[0] != 'v' && t->text[0] != 'x'))
         return 0;
     /* Tens first (at most three x), then one of the units, and the whole
      * token used: the same set as every "x"*tens + unit of length >= 2. */

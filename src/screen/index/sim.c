@@ -189,22 +189,23 @@ double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t
     return length_penalty(winkler(j, a, la, p->s, p->full), la, p->full);
 }
 
-double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la)
+/* The bound of ectl_sim_letters(a, la, b, lb), given how many times each
+ * letter code occurs in b's first lb_cut bytes (cnt) and b itself. */
+static double letters_bound(const uint8_t *cnt, const char *b, size_t lb_cut, size_t lb,
+                            const char *a, size_t la)
 {
-    size_t lb = p->len, n = la > JARO_MAX ? JARO_MAX : la;
-    if (n == 0 || lb == 0)
+    size_t n = la > JARO_MAX ? JARO_MAX : la;
+    if (n == 0 || lb_cut == 0)
         return 0.0;
-    if (p->slow)
-        return 1.0;
-    /* Each match pairs a letter of a with an equal letter of p, each used
-     * once: at most min(count in a, count in p) matches per letter. */
+    /* Each match pairs a letter of a with an equal letter of b, each used
+     * once: at most min(count in a, count in b) matches per letter. */
     uint8_t seen[37] = {0};
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned c = codes[(unsigned char)a[i]];
         if (!c)
             return 1.0; /* the textbook path matches such bytes too */
-        if (seen[c] < p->cnt[c]) {
+        if (seen[c] < cnt[c]) {
             seen[c]++;
             m++;
         }
@@ -214,9 +215,33 @@ double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, 
     /* Jaro with no transposition, by the formula ectl_sim_jaro_pre uses:
      * its products are exact and its one division correctly rounded, so
      * the bound is not an ulp below the exact value. */
-    double dm = (double)m, da = (double)n, db = (double)lb;
+    double dm = (double)m, da = (double)n, db = (double)lb_cut;
     double j = (dm * dm * (da + db) + dm * da * db) / (3.0 * dm * da * db);
-    return length_penalty(winkler(j, a, la, p->s, p->full), la, p->full);
+    return length_penalty(winkler(j, a, la, b, lb), la, lb);
+}
+
+double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la)
+{
+    if (la == 0 || p->len == 0)
+        return 0.0;
+    if (p->slow)
+        return 1.0;
+    return letters_bound(p->cnt, p->s, p->len, p->full, a, la);
+}
+
+double ectl_sim_letters_bound(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t cut = lb > JARO_MAX ? JARO_MAX : lb;
+    if (la == 0 || cut == 0)
+        return 0.0;
+    uint8_t cnt[37] = {0};
+    for (size_t j = 0; j < cut; j++) {
+        unsigned c = codes[(unsigned char)b[j]];
+        if (!c)
+            return 1.0; /* ectl_jaro_pre_init's slow path */
+        cnt[c]++;
+    }
+    return letters_bound(cnt, b, cut, lb, a, la);
 }
 
 double ectl_sim_letters(const char *a, size_t la, const char *b, size_t lb)

@@ -38,6 +38,9 @@ double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t
  * exact computation for pairs that cannot reach its floor. */
 double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la);
 
+/* The same bound of ectl_sim_letters(a, la, b, lb), with b unprepared. */
+double ectl_sim_letters_bound(const char *a, size_t la, const char *b, size_t lb);
+
 /* Jaro similarity in [0, 1]; two empty strings are 0.  The match window
  * is at least one byte (the textbook's is 0 below four bytes), so that a
  * transposition in a short token counts as one: "abd" / "adb" 0.89, not
