@@ -44,21 +44,23 @@ static void credit_term(struct ectl_scratch *s, const struct ectl_index *ix, uin
 {
     const struct ectl_ix_term *t = &ix->terms[u];
     uint32_t g = s->gen, mine = NCELL_TAG(g, slot);
-    if (!insert && s->n_touched * 4 < t->post_len) {
+    if (!insert && s->n_live * 4 < t->post_len) {
         /* Each check reads a name record, then its terms: fetch the
          * records eight names ahead and the terms four ahead. */
-        for (size_t k = 0; k < s->n_touched; k++) {
-            if (k + 8 < s->n_touched)
-                __builtin_prefetch(&ix->names[s->touched[k + 8]]);
-            if (k + 4 < s->n_touched)
-                __builtin_prefetch(&ix->name_terms[ix->names[s->touched[k + 4]].first]);
-            struct ncell *c = &s->ncell[s->touched[k]];
-            if (c->tag != mine && name_has(ix, s->touched[k], u)) {
+        const uint32_t *live = s->live;
+        size_t n_live = s->n_live;
+        for (size_t k = 0; k < n_live; k++) {
+            if (k + 8 < n_live)
+                __builtin_prefetch(&ix->names[live[k + 8]]);
+            if (k + 4 < n_live)
+                __builtin_prefetch(&ix->name_terms[ix->names[live[k + 4]].first]);
+            struct ncell *c = &s->ncell[live[k]];
+            if (c->tag != mine && name_has(ix, live[k], u)) {
                 c->acc += v;
                 c->tag = mine;
             }
         }
-        st->postings += s->n_touched;
+        st->postings += n_live;
         return;
     }
     const uint32_t *post = ix->postings + t->post_off;
@@ -143,8 +145,8 @@ static void credit_near(struct ectl_scratch *s, const struct ectl_index *ix,
     /* The NEAR_MAX best, kept sorted best first as they come. */
     struct hit top[NEAR_MAX];
     size_t n_near = 0;
-    for (size_t k = 0; k < s->n_touched; k++) {
-        uint32_t n = s->touched[k];
+    for (size_t k = 0; k < s->n_live; k++) {
+        uint32_t n = s->live[k];
         float acc = s->ncell[n].acc;
         if (NCELL_SLOT(s->ncell[n].tag) == i || acc >= need || acc + w < need)
             continue;
@@ -225,6 +227,25 @@ static void credit_spacing(struct ectl_scratch *s, const struct ectl_index *ix, 
     }
 }
 
+/* Keep in live, in their order, the names that the tokens still to come
+ * (weighing rest between them) could lift to need: each token credits a
+ * name once at most and by its weight at most, so a name below need by
+ * more than rest never gets there, and crediting it or looking at it
+ * near the bar changes nothing.  A margin keeps the names that float
+ * rounding could still carry over.  The first call (lazy_phase 0) takes
+ * the touched names. */
+static void prune_live(struct ectl_scratch *s, double rest, float need)
+{
+    const uint32_t *from = s->lazy_phase ? s->live : s->touched;
+    size_t n = s->lazy_phase ? s->n_live : s->n_touched, kept = 0;
+    double bar = (double)need - 1e-4 * (double)need - rest;
+    for (size_t k = 0; k < n; k++)
+        if ((double)s->ncell[from[k]].acc >= bar)
+            s->live[kept++] = from[k];
+    s->n_live = kept;
+    s->lazy_phase = 1;
+}
+
 /* ---- filters ------------------------------------------------------------ */
 
 static int country_ok(const char *list, const char *cc)
@@ -281,6 +302,8 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
             order[b - 1] = x;
         }
     float need = (float)(threshold * sp->cand_frac * wq);
+    s->lazy_phase = 0;
+    s->n_live = 0;
     for (size_t k = 0; k < n_gen; k++)
         credit_spacing(s, ix, order[k], st);
     double rest = 0;
@@ -291,6 +314,8 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
         struct qtok *qt = &s->qt[i];
         float w = s->q.tok[i].w;
         int insert = rest >= need;
+        if (!insert)
+            prune_live(s, rest, need);
         /* A known token that can no longer bring new names only credits
          * the names it is in; its spelling variants would only refine
          * bounds that the scorer computes exactly anyway. */

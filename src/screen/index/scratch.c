@@ -28,8 +28,9 @@ static void free_names(struct ectl_scratch *s)
 {
     free(s->ncell);
     free(s->touched);
+    free(s->live);
     free(s->cands);
-    s->ncell = NULL, s->touched = NULL, s->cands = NULL;
+    s->ncell = NULL, s->touched = NULL, s->live = NULL, s->cands = NULL;
     s->cap_names = 0;
 }
 
@@ -77,8 +78,9 @@ int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)
         size_t n = ix->n_names;
         s->ncell = calloc(n, sizeof *s->ncell);
         s->touched = malloc((n + 1) * sizeof *s->touched); /* see credit_term */
+        s->live = malloc(n * sizeof *s->live);
         s->cands = malloc(n * sizeof *s->cands);
-        if (!s->ncell || !s->touched || !s->cands) {
+        if (!s->ncell || !s->touched || !s->live || !s->cands) {
             free_names(s);
             return ECTL_ENOMEM;
         }

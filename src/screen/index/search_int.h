@@ -103,6 +103,11 @@ struct ectl_scratch {
     struct ncell *ncell;
     uint32_t *touched;
     size_t n_touched;
+    /* Once tokens no longer add names: the touched names, in order, that
+     * the tokens left could still lift to the bar (cands.c). */
+    uint32_t *live;
+    size_t n_live;
+    int lazy_phase;
     struct hit *cands;
     /* per term */
     struct trow *trow;
