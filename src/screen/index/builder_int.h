@@ -50,6 +50,7 @@ struct ectl_ixb {
 struct ixb_out {
     uint32_t n_terms, n_names, n_entities, n_lists;
     struct ectl_ix_term *terms;
+    struct ectl_ix_letters *letters;
     uint32_t *by_len; /* term ids by length, then id */
     uint32_t *postings;
     size_t n_postings;

@@ -7,6 +7,7 @@
  * structures of fuzzy matching in lookup.c.
  */
 #include "builder_int.h"
+#include "sim.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,7 @@ static void out_release(struct ixb_out *o)
     free(o->gram_stop);
     free(o->del_offs);
     free(o->del_entries);
+    free(o->letters);
     free(o->neigh_offs);
     free(o->neigh);
 }
@@ -57,7 +59,8 @@ void ectl_ixb_hash_insert(uint64_t *table, size_t cap, const char *key, size_t l
 static int make_terms(struct ectl_ixb *b, struct ixb_out *o)
 {
     o->terms = calloc(o->n_terms ? o->n_terms : 1, sizeof *o->terms);
-    if (!o->terms)
+    o->letters = calloc(o->n_terms ? o->n_terms : 1, sizeof *o->letters);
+    if (!o->terms || !o->letters)
         return ECTL_ENOMEM;
     for (uint32_t t = 0; t < o->n_terms; t++) {
         const struct ixb_term *x = IXB_AT(b->terms, struct ixb_term, t);
@@ -68,6 +71,8 @@ static int make_terms(struct ectl_ixb *b, struct ixb_out *o)
         y->df = x->df;
         y->pkey = ECTL_IX_NONE;
         y->weight = ectl_ix_weight(x->df, o->n_entities, x->flags);
+        struct ectl_ix_letters *l = &o->letters[t];
+        l->slow = ectl_sim_letter_masks(b->pool.ptr + x->text, x->len, l->ge, &l->head) ? 0 : 1;
     }
     o->w_unknown = ectl_ix_weight(0, o->n_entities, 0);
     /* Counting sort by length: the trigram and phonetic-key lists are
@@ -167,6 +172,8 @@ static int layout(struct ectl_ixb *b, const struct ixb_out *o, int64_t built_at,
         {ECTL_IX_DEL_ENTRIES, 8, o->del_entries, o->n_del * 8},
         {ECTL_IX_NEIGH_OFFS, 4, o->neigh_offs, ((size_t)o->n_terms + 1) * 4},
         {ECTL_IX_NEIGH, 4, o->neigh, o->n_neigh * 4},
+        {ECTL_IX_TERM_LETTERS, sizeof(struct ectl_ix_letters), o->letters,
+         (size_t)o->n_terms * sizeof *o->letters},
     };
     size_t ns = sizeof s / sizeof *s;
     size_t size = ECTL_IX_HEADER_SIZE + align8(ns * sizeof(struct ectl_ix_section));

@@ -49,7 +49,8 @@ static void fill(struct ectl_scratch *s, const struct ectl_index *ix,
     } else {
         struct ectl_sc_tok t = {ix->str + x->text, x->len, x->flags, x->weight};
         int same = x->pkey != ECTL_IX_NONE && s->qt[i].pkey == x->pkey;
-        r->v[i] = ectl_sc_token_sim_pre(p, &s->qpre[i], &s->q.tok[i], &t, same, bounded);
+        r->v[i] = ectl_sc_token_sim_pre(p, &s->qpre[i], &s->q.tok[i], &t, same, bounded,
+                                        &ix->letters[u]);
         st->sims++;
     }
     r->have |= (uint64_t)1 << i;

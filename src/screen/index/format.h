@@ -72,8 +72,9 @@ enum ectl_ix_section_id {
     ECTL_IX_DEL_ENTRIES = 16, /* uint64_t[]: ECTL_IX_DEL_ENTRY(hash, term) per bucket */
     ECTL_IX_NEIGH_OFFS = 17,  /* uint32_t[n_terms + 1]: start of each term's neighbours */
     ECTL_IX_NEIGH = 18,       /* uint32_t[]: ECTL_IX_NEIGH_ENTRY(term, q) best first */
+    ECTL_IX_TERM_LETTERS = 19, /* struct ectl_ix_letters[n_terms] */
 };
-#define ECTL_IX_SECTION_MAX 18
+#define ECTL_IX_SECTION_MAX 19
 
 struct ectl_ix_section {
     uint32_t id;
@@ -136,6 +137,20 @@ struct ectl_ix_term {
     uint16_t flags;    /* enum ectl_ix_term_flags */
 };
 #define ECTL_IX_MAX_TOKEN_LEN 255
+
+/* A term's letters as the similarity bound counts them (sim.h,
+ * ectl_sim_letters_bound_counts), so that a pair the bound rules out is
+ * told without reading the term's text.  Over the term's first 64 bytes
+ * (JARO_MAX): bit c of ge[k] is set when letter code c (sim.c: 1-10 the
+ * digits, 11-36 a-z) occurs more than k times; head is the first four
+ * bytes, zero-padded; slow is 1 when a letter occurs more than three times
+ * or a byte is no digit or lower-case letter, and the bound must then be
+ * counted from the text. */
+struct ectl_ix_letters {
+    uint64_t ge[3];
+    uint32_t head;
+    uint32_t slow;
+};
 
 struct ectl_ix_pkey {
     uint32_t text; /* string: the key as ectl_norm_phonetic_key() writes it */

@@ -33,6 +33,7 @@ struct ectl_index {
     size_t n_name_terms;
     const struct ectl_ix_term *terms;
     uint32_t n_terms;
+    const struct ectl_ix_letters *letters; /* n_terms */
     const uint64_t *term_hash; /* ECTL_IX_SLOT */
     size_t term_hash_n; /* power of two */
     const uint32_t *postings;

@@ -75,6 +75,7 @@ static const struct want wanted[ECTL_IX_SECTION_MAX + 1] = {
     [ECTL_IX_DEL_ENTRIES] = {ECTL_IX_DEL_ENTRIES, 8, "deletion entries"},
     [ECTL_IX_NEIGH_OFFS] = {ECTL_IX_NEIGH_OFFS, 4, "neighbour offsets"},
     [ECTL_IX_NEIGH] = {ECTL_IX_NEIGH, 4, "neighbours"},
+    [ECTL_IX_TERM_LETTERS] = {ECTL_IX_TERM_LETTERS, sizeof(struct ectl_ix_letters), "term letters"},
 };
 
 static int check_header(const unsigned char *base, size_t size, const char *name,
@@ -168,6 +169,9 @@ static int map_sections(struct ectl_index *ix, const char *name, struct ectl_err
     ix->del_buckets = n[ECTL_IX_DEL_OFFS] ? n[ECTL_IX_DEL_OFFS] - 1 : 0;
     ix->del_entries = (const void *)at[ECTL_IX_DEL_ENTRIES];
     ix->n_del = n[ECTL_IX_DEL_ENTRIES];
+    ix->letters = (const void *)at[ECTL_IX_TERM_LETTERS];
+    if (n[ECTL_IX_TERM_LETTERS] != ix->n_terms)
+        return BAD("%s: term letters have the wrong size", name);
     ix->neigh_offs = (const void *)at[ECTL_IX_NEIGH_OFFS];
     ix->neigh = (const void *)at[ECTL_IX_NEIGH];
     ix->n_neigh = n[ECTL_IX_NEIGH];

@@ -73,6 +73,7 @@ void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb)
     p->len = lb;
     p->slow = 0;
     p->present = 0;
+    p->ge[0] = p->ge[1] = p->ge[2] = 0;
     memset(p->cnt, 0, sizeof p->cnt);
     for (size_t j = 0; j < lb; j++) {
         unsigned c = code((unsigned char)b[j]);
@@ -85,6 +86,8 @@ void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb)
             p->pos[c] = 0;
         }
         p->pos[c] |= (uint64_t)1 << j;
+        if (p->cnt[c] < 3)
+            p->ge[p->cnt[c]] |= (uint64_t)1 << c;
         p->cnt[c]++;
     }
 }
@@ -227,6 +230,61 @@ double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, 
     if (p->slow)
         return 1.0;
     return letters_bound(p->cnt, p->s, p->len, p->full, a, la);
+}
+
+int ectl_sim_letter_masks(const char *s, size_t len, uint64_t ge[3], uint32_t *head)
+{
+    size_t n = len > JARO_MAX ? JARO_MAX : len;
+    uint8_t cnt[37] = {0};
+    int ok = 1;
+    ge[0] = ge[1] = ge[2] = 0;
+    *head = 0;
+    for (size_t i = 0; i < len && i < 4; i++)
+        *head |= (uint32_t)(unsigned char)s[i] << (8 * i);
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = codes[(unsigned char)s[i]];
+        if (!c || cnt[c] == 3) {
+            ok = 0;
+            continue;
+        }
+        ge[cnt[c]++] |= (uint64_t)1 << c;
+    }
+    return ok;
+}
+
+/* The x86-64 baseline has no popcount instruction (libgcc counts in
+ * software, a call and a dozen operations a word): a second copy for the
+ * processors that have it (all since 2008), chosen once at load time. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+double ectl_sim_letters_bound_counts(const struct ectl_jaro_pre *p, const uint64_t ge[3],
+                                     uint32_t head, size_t la)
+{
+    size_t n = la > JARO_MAX ? JARO_MAX : la;
+    if (n == 0 || p->len == 0)
+        return 0.0;
+    /* A term with no letter more than three times: min(count in the term,
+     * count in p) summed over the letters is the matches at levels 1-3. */
+    size_t m = (size_t)__builtin_popcountll(ge[0] & p->ge[0]) +
+               (size_t)__builtin_popcountll(ge[1] & p->ge[1]) +
+               (size_t)__builtin_popcountll(ge[2] & p->ge[2]);
+    if (m == 0)
+        return 0.0;
+    double dm = (double)m, da = (double)n, db = (double)p->len;
+    double j = (dm * dm * (da + db) + dm * da * db) / (3.0 * dm * da * db);
+    /* winkler() on the head bytes, which are all it reads of the term */
+    if (j > 0.7) {
+        size_t pre = 0, lim = la < p->full ? la : p->full;
+        if (lim > 4)
+            lim = 4;
+        while (pre < lim && (unsigned char)(head >> (8 * pre)) == (unsigned char)p->s[pre])
+            pre++;
+        j += 0.1 * (double)pre * (1.0 - j);
+    }
+    return length_penalty(j, la, p->full);
 }
 
 double ectl_sim_letters_bound(const char *a, size_t la, const char *b, size_t lb)

@@ -23,6 +23,7 @@ struct ectl_jaro_pre {
     uint64_t present; /* bit c: letter code c occurs */
     uint64_t pos[37]; /* pos[c]: where letter code c occurs (valid if present) */
     uint8_t cnt[37];  /* how many times letter code c occurs */
+    uint64_t ge[3];   /* bit c of ge[k]: cnt[c] > k (ectl_sim_letter_masks) */
 };
 
 void ectl_jaro_pre_init(struct ectl_jaro_pre *p, const char *b, size_t lb);
@@ -37,6 +38,21 @@ double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t
  * no more of a's letters c than c occurs in p, and no transposition.  Lets a caller skip the
  * exact computation for pairs that cannot reach its floor. */
 double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la);
+
+/* The letters of s[0 .. min(len, 64)) as the bound counts them: bit c of
+ * ge[k] set when letter code c occurs more than k times (k < 3), head the
+ * first four bytes (byte k in bits 8k..8k+7, zero-padded).  Returns 1 when
+ * ectl_sim_letters_bound_counts can stand for ectl_sim_letters_bound_pre
+ * on s: every byte a digit or a lower-case letter, none more than three
+ * times; else 0. */
+int ectl_sim_letter_masks(const char *s, size_t len, uint64_t ge[3], uint32_t *head);
+
+/* ectl_sim_letters_bound_pre(p, a, la), the same value, from a's letter
+ * masks (ectl_sim_letter_masks returned 1 for a) instead of its text:
+ * each letter's matches, at most three, are counted by three popcounts.
+ * p must not be slow. */
+double ectl_sim_letters_bound_counts(const struct ectl_jaro_pre *p, const uint64_t ge[3],
+                                     uint32_t head, size_t la);
 
 /* The same bound of ectl_sim_letters(a, la, b, lb), with b unprepared. */
 double ectl_sim_letters_bound(const char *a, size_t la, const char *b, size_t lb);

@@ -104,6 +104,25 @@ static void jaro_fast_paths_agree(void **state)
             if (ectl_sim_letters_bound_pre(&pre, str[y], len[y]) < exact)
                 fail_msg("bound(%.*s, %.*s) below %.17g", (int)len[y], str[y], (int)len[x],
                          str[x], exact);
+            /* from the letter masks, when they can stand for the text:
+             * the very same value */
+            uint64_t ge[3];
+            uint32_t head;
+            int fast = ectl_sim_letter_masks(str[y], len[y], ge, &head);
+            int four = 0, odd = 0;
+            for (size_t k = 0; k < len[y]; k++) {
+                size_t same = 0;
+                for (size_t q = 0; q < len[y]; q++)
+                    same += str[y][q] == str[y][k];
+                four |= same > 3;
+                odd |= str[y][k] == '-';
+            }
+            assert_int_equal(fast, !four && !odd);
+            if (fast && !pre.slow &&
+                ectl_sim_letters_bound_counts(&pre, ge, head, len[y]) !=
+                    ectl_sim_letters_bound_pre(&pre, str[y], len[y]))
+                fail_msg("bound from masks(%.*s, %.*s)", (int)len[y], str[y], (int)len[x],
+                         str[x]);
             /* the unprepared bound is the prepared one, and so bounds the
              * unprepared letters similarity, which the joins use */
             double bound = ectl_sim_letters_bound(str[y], len[y], str[x], len[x]);
