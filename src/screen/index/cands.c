@@ -239,9 +239,16 @@ static void prune_live(struct ectl_scratch *s, double rest, float need)
     const uint32_t *from = s->lazy_phase ? s->live : s->touched;
     size_t n = s->lazy_phase ? s->n_live : s->n_touched, kept = 0;
     double bar = (double)need - 1e-4 * (double)need - rest;
-    for (size_t k = 0; k < n; k++)
-        if ((double)s->ncell[from[k]].acc >= bar)
-            s->live[kept++] = from[k];
+    /* the bar as a float no higher than bar, to compare floats */
+    float barf = (float)bar;
+    if ((double)barf > bar)
+        barf = nextafterf(barf, -INFINITY);
+    uint32_t *live = s->live;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t x = from[k];
+        live[kept] = x; /* kept only if it stays: no branch to mispredict */
+        kept += s->ncell[x].acc >= barf;
+    }
     s->n_live = kept;
     s->lazy_phase = 1;
 }
