@@ -133,6 +133,46 @@ static int hit_desc(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static int hit_before(const struct hit *x, const struct hit *y)
+{
+    return x->v != y->v ? x->v > y->v : x->id < y->id;
+}
+
+/* Quickselect (search_int.h), so that only the names kept are sorted,
+ * not every name over the bar. */
+void ectl_hits_select(struct hit *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        /* the median of three as the pivot, moved to the end */
+        size_t a = lo, b = lo + (hi - lo) / 2, c = hi - 1, m;
+        if (hit_before(&v[a], &v[b]))
+            m = hit_before(&v[b], &v[c]) ? b : hit_before(&v[a], &v[c]) ? c : a;
+        else
+            m = hit_before(&v[a], &v[c]) ? a : hit_before(&v[b], &v[c]) ? c : b;
+        struct hit t = v[m];
+        v[m] = v[hi - 1];
+        v[hi - 1] = t;
+        const struct hit piv = t;
+        size_t store = lo;
+        for (size_t i = lo; i + 1 < hi; i++)
+            if (hit_before(&v[i], &piv)) {
+                t = v[i];
+                v[i] = v[store];
+                v[store++] = t;
+            }
+        v[hi - 1] = v[store];
+        v[store] = piv;
+        /* v[lo .. store) before the pivot, v[store + 1 .. hi) after it */
+        if (k == store || k == store + 1)
+            return;
+        if (k < store)
+            hi = store;
+        else
+            lo = store + 1;
+    }
+}
+
 /* For names that token i could still lift over the bar but that do not
  * contain it exactly: the best similarity of any of their tokens with it.
  * This stands in for expanding a known token into its spelling variants
@@ -355,8 +395,9 @@ size_t ectl_cands(struct ectl_scratch *s, const struct ectl_index *ix,
             s->cands[nc++] = (struct hit){n, s->ncell[n].acc};
     }
     if (nc > sp->cand_max) {
-        qsort(s->cands, nc, sizeof *s->cands, hit_desc);
+        ectl_hits_select(s->cands, nc, sp->cand_max);
         nc = sp->cand_max;
+        qsort(s->cands, nc, sizeof *s->cands, hit_desc);
     }
     return nc;
 }

@@ -190,6 +190,11 @@ void ectl_cand_expand(struct ectl_scratch *s, const struct ectl_index *ix,
 size_t ectl_cands_neighbours(struct ectl_scratch *s, const struct ectl_index *ix, uint32_t u,
                              uint32_t *out, size_t cap);
 
+/* Move the k first of v[0 .. n) (k <= n) in the candidates' order, best
+ * credit first and then lower id (a strict total order: ids differ), to
+ * v[0 .. k), in no particular order (cands.c). */
+void ectl_hits_select(struct hit *v, size_t n, size_t k);
+
 /* Candidate generation for the form in s->q / s->qt (cands.c): expands the
  * tokens, may lower an unknown token's weight to that of the listed token
  * it is a misspelling of, and leaves in s->cands[0 .. return) the names

@@ -455,6 +455,42 @@ static size_t read_names(const char *path, char **names, size_t max)
  * its generations just short of where they wrap (24 bits, kept beside a
  * slot or a count in the cells), so that the clear at the wrap runs in
  * the middle with every cell stamped. */
+static int hit_cmp(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? 1 : -1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The candidates kept when there are too many are the best ones by a full
+ * sort: random credits with many ties (ids break them), every k. */
+static void select_is_sort(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    struct hit v[N], want[N];
+    uint64_t seed = 12345;
+    for (size_t round = 0; round < 200; round++) {
+        size_t n = 1 + round % N;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            v[i] = (struct hit){(uint32_t)(seed >> 40) ^ (uint32_t)i << 24 ^ (uint32_t)i,
+                                (float)(seed >> 61) / 4.0f};
+        }
+        /* distinct ids */
+        for (size_t i = 0; i < n; i++)
+            v[i].id = (v[i].id & ~0x3ffu) | (uint32_t)i;
+        memcpy(want, v, n * sizeof *v);
+        qsort(want, n, sizeof *want, hit_cmp);
+        size_t k = round % 7 == 0 ? n : 1 + (round * 37) % n;
+        ectl_hits_select(v, n, k);
+        qsort(v, k, sizeof *v, hit_cmp);
+        for (size_t i = 0; i < k; i++)
+            assert_true(v[i].id == want[i].id && v[i].v == want[i].v);
+    }
+}
+
 static void reuse_changes_nothing(void **state)
 {
     (void)state;
@@ -559,6 +595,7 @@ int main(void)
         cmocka_unit_test(threads_share_an_index),
         cmocka_unit_test(un_list),
         cmocka_unit_test(reuse_changes_nothing),
+        cmocka_unit_test(select_is_sort),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
