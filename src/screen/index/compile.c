@@ -71,8 +71,6 @@ static int make_terms(struct ectl_ixb *b, struct ixb_out *o)
         y->df = x->df;
         y->pkey = ECTL_IX_NONE;
         y->weight = ectl_ix_weight(x->df, o->n_entities, x->flags);
-        struct ectl_ix_letters *l = &o->letters[t];
-        l->slow = ectl_sim_letter_masks(b->pool.ptr + x->text, x->len, l->ge, &l->head) ? 0 : 1;
     }
     o->w_unknown = ectl_ix_weight(0, o->n_entities, 0);
     /* Counting sort by length: the trigram and phonetic-key lists are
@@ -88,6 +86,18 @@ static int make_terms(struct ectl_ixb *b, struct ixb_out *o)
     for (uint32_t t = 0; t < o->n_terms; t++)
         o->by_len[start[o->terms[t].len]++] = t;
     return 0;
+}
+
+/* Every term's letters record, once its phonetic key is known. */
+static void make_letters(struct ectl_ixb *b, struct ixb_out *o)
+{
+    for (uint32_t t = 0; t < o->n_terms; t++) {
+        const struct ectl_ix_term *x = &o->terms[t];
+        struct ectl_ix_letters *l = &o->letters[t];
+        int fast = ectl_sim_letter_masks(b->pool.ptr + x->text, x->len, l->ge, &l->head);
+        l->ge[0] |= ECTL_IX_LETTERS_INFO(x->len, x->flags, !fast);
+        l->pkey = x->pkey;
+    }
 }
 
 /* term -> names, each list ascending and without repeats. */
@@ -234,8 +244,10 @@ int ectl_ixb_compile(struct ectl_ixb *b, int64_t built_at, void **out, size_t *l
         rc = make_postings(b, &o);
     if (rc == 0)
         rc = ectl_ixb_make_pkeys(b, &o);
-    if (rc == 0)
+    if (rc == 0) {
+        make_letters(b, &o);
         rc = ectl_ixb_make_grams(b, &o);
+    }
     if (rc == 0)
         rc = ectl_ixb_make_dels(b, &o);
     if (rc == 0) {

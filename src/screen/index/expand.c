@@ -39,14 +39,36 @@ static struct row *row_of(struct ectl_scratch *s, uint32_t u)
     return r;
 }
 
+/* Whether the bound puts the pair of query token i and term u below the
+ * floor, told from u's letters record alone (format.h): what
+ * ectl_sc_token_sim_pre finds for it, without reading the term's record
+ * or text.  Pairs that lift() may raise above their letters (said alike,
+ * or an initial against a name), and terms whose letters must be counted
+ * from the text, are left to the whole path. */
+static int ruled_out(const struct ectl_scratch *s, const struct ectl_index *ix,
+                     const struct ectl_sc_params *p, uint32_t u, size_t i)
+{
+    const struct ectl_ix_letters *l = &ix->letters[u];
+    const struct ectl_sc_tok *a = &s->q.tok[i];
+    uint32_t len = ECTL_IX_LETTERS_LEN(l);
+    if (ECTL_IX_LETTERS_SLOW(l) || s->qpre[i].slow || a->len < 2 || len < 2 ||
+        ((a->flags | ECTL_IX_LETTERS_FLAGS(l)) & ECTL_IX_T_DIGITS) ||
+        (l->pkey != ECTL_IX_NONE && s->qt[i].pkey == l->pkey))
+        return 0;
+    return (float)ectl_sim_letters_bound_counts(&s->qpre[i], l->ge, l->head, len) < p->sim_floor;
+}
+
 static void fill(struct ectl_scratch *s, const struct ectl_index *ix,
                  const struct ectl_sc_params *p, uint32_t u, size_t i, struct row *r, int bounded,
                  struct ectl_search_stats *st)
 {
-    const struct ectl_ix_term *x = &ix->terms[u];
     if (s->qt[i].term == u) {
         r->v[i] = 1.0f;
+    } else if (bounded && ruled_out(s, ix, p, u, i)) {
+        r->v[i] = 0.0f;
+        st->sims++;
     } else {
+        const struct ectl_ix_term *x = &ix->terms[u];
         struct ectl_sc_tok t = {ix->str + x->text, x->len, x->flags, x->weight};
         int same = x->pkey != ECTL_IX_NONE && s->qt[i].pkey == x->pkey;
         r->v[i] = ectl_sc_token_sim_pre(p, &s->qpre[i], &s->q.tok[i], &t, same, bounded,

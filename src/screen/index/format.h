@@ -139,18 +139,28 @@ struct ectl_ix_term {
 #define ECTL_IX_MAX_TOKEN_LEN 255
 
 /* A term's letters as the similarity bound counts them (sim.h,
- * ectl_sim_letters_bound_counts), so that a pair the bound rules out is
- * told without reading the term's text.  Over the term's first 64 bytes
- * (JARO_MAX): bit c of ge[k] is set when letter code c (sim.c: 1-10 the
- * digits, 11-36 a-z) occurs more than k times; head is the first four
- * bytes, zero-padded; slow is 1 when a letter occurs more than three times
- * or a byte is no digit or lower-case letter, and the bound must then be
- * counted from the text. */
+ * ectl_sim_letters_bound_counts), with what else a token similarity asks
+ * of the term before that bound, so that a pair the bound rules out (most
+ * pairs) reads this one record: neither the term's record nor its text.
+ * Over the term's first 64 bytes (JARO_MAX): bit c of ge[k] (c 1-36) is
+ * set when letter code c (sim.c: 1-10 the digits, 11-36 a-z) occurs more
+ * than k times.  The bits above hold the term's length and flags and the
+ * slow mark (ECTL_IX_LETTERS_*): slow when a letter occurs more than three
+ * times or a byte is no digit or lower-case letter, and the bound must
+ * then be counted from the text.  head is the first four bytes,
+ * zero-padded; pkey is the term's. */
 struct ectl_ix_letters {
     uint64_t ge[3];
     uint32_t head;
-    uint32_t slow;
+    uint32_t pkey;
 };
+#define ECTL_IX_LETTERS_MASK ((UINT64_C(1) << 37) - 1) /* the letter bits of ge[k] */
+#define ECTL_IX_LETTERS_INFO(len, flags, slow)                                                 \
+    ((uint64_t)((len) & 0xffu) << 40 | (uint64_t)((flags) & 0xffffu) << 48 |                 \
+     (uint64_t)((slow) != 0) << 39)
+#define ECTL_IX_LETTERS_LEN(l) ((uint32_t)((l)->ge[0] >> 40) & 0xffu)
+#define ECTL_IX_LETTERS_FLAGS(l) ((uint16_t)((l)->ge[0] >> 48))
+#define ECTL_IX_LETTERS_SLOW(l) ((uint32_t)((l)->ge[0] >> 39) & 1u)
 
 struct ectl_ix_pkey {
     uint32_t text; /* string: the key as ectl_norm_phonetic_key() writes it */

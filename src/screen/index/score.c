@@ -82,7 +82,7 @@ float ectl_sc_token_sim_pre(const struct ectl_sc_params *p, const struct ectl_ja
     if (a->len == 0 || b->len == 0 || ((a->flags | b->flags) & ECTL_IX_T_DIGITS))
         return 0.0f;
     if (bounded) {
-        double bound = b_letters && !b_letters->slow && !qpre->slow
+        double bound = b_letters && !ECTL_IX_LETTERS_SLOW(b_letters) && !qpre->slow
                            ? ectl_sim_letters_bound_counts(qpre, b_letters->ge, b_letters->head,
                                                            b->len)
                            : ectl_sim_letters_bound_pre(qpre, b->text, b->len);

@@ -268,6 +268,7 @@ double ectl_sim_letters_bound_counts(const struct ectl_jaro_pre *p, const uint64
         return 0.0;
     /* A term with no letter more than three times: min(count in the term,
      * count in p) summed over the letters is the matches at levels 1-3. */
+    /* p->ge has no bits above the letters': what ge keeps there goes */
     size_t m = (size_t)__builtin_popcountll(ge[0] & p->ge[0]) +
                (size_t)__builtin_popcountll(ge[1] & p->ge[1]) +
                (size_t)__builtin_popcountll(ge[2] & p->ge[2]);

@@ -49,8 +49,8 @@ int ectl_sim_letter_masks(const char *s, size_t len, uint64_t ge[3], uint32_t *h
 
 /* ectl_sim_letters_bound_pre(p, a, la), the same value, from a's letter
  * masks (ectl_sim_letter_masks returned 1 for a) instead of its text:
- * each letter's matches, at most three, are counted by three popcounts.
- * p must not be slow. */
+ * each letter's matches, at most three, are counted by three popcounts
+ * (bits of ge above bit 36 are ignored).  p must not be slow. */
 double ectl_sim_letters_bound_counts(const struct ectl_jaro_pre *p, const uint64_t ge[3],
                                      uint32_t head, size_t la);
 

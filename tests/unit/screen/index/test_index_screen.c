@@ -357,6 +357,52 @@ static void threads_share_an_index(void **state)
     }
 }
 
+/* Every term's similarity with a query token as the search caches it
+ * (ectl_cand_sim: the letters record first, the whole computation after)
+ * is what the scorer computes from the texts, or both are below the floor,
+ * for query tokens listed and unlisted, short and long, said alike or an
+ * initial. */
+static void cached_sims_agree(const struct ectl_index *ix)
+{
+    static const char *const tokens[] = {"mohammad", "muhamad", "kim", "ali", "a", "salek",
+                                         "abdulhai", "ghazi", "chol", "shihata", "al", "zzxq"};
+    const struct ectl_sc_params *p = &ectl_sc_default_params;
+    struct ectl_scratch *s = ectl_scratch_new();
+    assert_non_null(s);
+    assert_int_equal(ectl_scratch_fit(s, ix), 0);
+    size_t checked = 0, below = 0;
+    for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++) {
+        struct ectl_name_form f;
+        test_form(&f, tokens[k]);
+        uint32_t term[ECTL_SC_MAX], pkey[ECTL_SC_MAX];
+        ectl_search_query_side(ix, &f, &s->q, term, pkey);
+        assert_int_equal(s->q.n, 1);
+        s->qt[0].term = term[0];
+        s->qt[0].pkey = pkey[0];
+        ectl_jaro_pre_init(&s->qpre[0], s->q.tok[0].text, s->q.tok[0].len);
+        for (uint32_t u = 0; u < ix->n_terms; u++) {
+            if ((u & 1023) == 0)
+                ectl_scratch_next_form(s); /* the row cache holds 4,096 terms */
+            struct ectl_search_stats st = {0};
+            float got = ectl_cand_sim(s, ix, p, u, 0, 1, &st);
+            const struct ectl_ix_term *x = &ix->terms[u];
+            struct ectl_sc_tok t = {ix->str + x->text, x->len, x->flags, x->weight};
+            int same = x->pkey != ECTL_IX_NONE && pkey[0] == x->pkey;
+            float want = term[0] == u ? 1.0f
+                                      : ectl_sc_token_sim(p, &s->q.tok[0], &t, same);
+            if (got != want && !(got < p->sim_floor && want < p->sim_floor))
+                fail_msg("%s / %s: cached %.9g, from the texts %.9g", tokens[k], t.text, got,
+                         want);
+            checked++;
+            below += want < p->sim_floor;
+        }
+        test_forms_reset();
+    }
+    ectl_scratch_free(s);
+    /* most pairs are far apart: the shortcut was taken, and checked */
+    assert_true(below > checked / 2);
+}
+
 static void un_list(void **state)
 {
     (void)state;
@@ -409,6 +455,7 @@ static void un_list(void **state)
         if (k == n)
             fail_msg("'%s' does not find %s", found[i].query, found[i].id);
     }
+    cached_sims_agree(ix);
     ectl_index_close(ix);
     unlink(out);
 }
