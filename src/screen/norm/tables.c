@@ -253,8 +253,10 @@ struct word_slot {
 };
 
 static struct word_slot words[WORD_SLOTS];
-/* PHRASES[phrase_at[c] .. phrase_at[c + 1]) begin with the byte c. */
+/* PHRASES[phrase_at[c] .. phrase_at[c + 1]) begin with the byte c;
+ * phrase_first_len[p] is the length of the first word of PHRASES[p]. */
 static uint16_t phrase_at[257];
+static uint8_t phrase_first_len[sizeof PHRASES / sizeof *PHRASES];
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static uint32_t word_hash(const char *s, size_t len)
@@ -297,6 +299,8 @@ static void words_init(void)
             p++;
     }
     phrase_at[256] = (uint16_t)p;
+    for (size_t k = 0; k < COUNT(PHRASES); k++)
+        phrase_first_len[k] = (uint8_t)strcspn(PHRASES[k], " ");
 }
 
 static unsigned classes(const char *s, size_t len)
@@ -346,6 +350,18 @@ const char *table_abbreviation(const char *s, size_t len)
 int table_is_function_word(const char *s, size_t len)
 {
     return (classes(s, len) & W_FUNCTION) != 0;
+}
+
+unsigned table_word_flags(const char *s, size_t len)
+{
+    unsigned c = classes(s, len), f = 0;
+    if (c & W_GENERIC)
+        f |= ECTL_TOK_GENERIC;
+    if (c & W_HONORIFIC)
+        f |= ECTL_TOK_HONORIFIC;
+    if (c & W_FUNCTION)
+        f |= ECTL_TOK_FUNCTION;
+    return f;
 }
 
 int table_is_honorific(const char *s, size_t len)
@@ -451,6 +467,11 @@ size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
     size_t best = 0;
     unsigned c0 = (unsigned char)tok[0][0];
     for (size_t p = phrase_at[c0]; p < phrase_at[c0 + 1]; p++) {
+        /* The first word must be the token, or (five letters or more) an
+         * edit from it, which changes the length by one at most. */
+        size_t fl = phrase_first_len[p], l0 = len[0];
+        if (fl != l0 && (fl < 5 || fl + 1 < l0 || l0 + 1 < fl))
+            continue;
         const char *ph = PHRASES[p];
         size_t k = 0;
         while (k < n) {

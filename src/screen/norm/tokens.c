@@ -291,13 +291,7 @@ static void mark_words(struct toks *t)
         const char *full = table_abbreviation(tok_text(t, i), r[i].len);
         if (full)
             merge(t, i, 1, full, strlen(full), r[i].flags);
-        const char *w = tok_text(t, i);
-        if (table_is_generic(w, r[i].len))
-            r[i].flags |= ECTL_TOK_GENERIC;
-        if (table_is_honorific(w, r[i].len))
-            r[i].flags |= ECTL_TOK_HONORIFIC;
-        if (table_is_function_word(w, r[i].len))
-            r[i].flags |= ECTL_TOK_FUNCTION;
+        r[i].flags |= (uint16_t)table_word_flags(tok_text(t, i), r[i].len);
     }
 }
 
