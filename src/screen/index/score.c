@@ -291,21 +291,17 @@ static void sort_cands(struct cand *v, size_t n)
 static double side_weight(const struct ectl_sc_params *p, const struct ectl_sc_side *s,
                           uint64_t used, int conflict)
 {
-    size_t lo = s->n, hi = 0;
+    /* A middle name the query leaves out weighs at most as much as the
+     * average matched informative token: that it is rare makes it no more
+     * evidence against the match ("KIM CHOL" is as much KIM SOK CHOL as
+     * KIM YONG CHOL). */
+    size_t lo = s->n, hi = 0, nm = 0;
+    double mw = 0;
     for (size_t i = 0; i < s->n; i++)
         if ((used >> i & 1) && !(s->tok[i].flags & WEAK_FLAGS)) {
             if (lo == s->n)
                 lo = i;
             hi = i;
-        }
-    /* A middle name the query leaves out weighs at most as much as the
-     * average matched informative token: that it is rare makes it no more
-     * evidence against the match ("KIM CHOL" is as much KIM SOK CHOL as
-     * KIM YONG CHOL). */
-    double mw = 0;
-    size_t nm = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if ((used >> i & 1) && !(s->tok[i].flags & WEAK_FLAGS)) {
             mw += s->tok[i].w;
             nm++;
         }
