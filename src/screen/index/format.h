@@ -154,7 +154,6 @@ struct ectl_ix_letters {
     uint32_t head;
     uint32_t pkey;
 };
-#define ECTL_IX_LETTERS_MASK ((UINT64_C(1) << 37) - 1) /* the letter bits of ge[k] */
 #define ECTL_IX_LETTERS_INFO(len, flags, slow)                                                 \
     ((uint64_t)((len) & 0xffu) << 40 | (uint64_t)((flags) & 0xffffu) << 48 |                 \
      (uint64_t)((slow) != 0) << 39)
