@@ -117,6 +117,13 @@ static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, siz
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
     for (size_t k = 0; k < nc; k++) {
         uint32_t n = s->cands[k].id;
+        /* A score is at most 1 before the kind factor (ectl_sc_score), so a
+         * name of an entity whose best already reaches that factor cannot
+         * replace it (ties keep the first): not worth scoring. */
+        const struct ectl_ix_name *nx = &ix->names[n];
+        if (s->e_gen[nx->entity] == s->egen &&
+            s->e_score[nx->entity] >= (float)(1.0 * p->kind_factor[nx->kind]))
+            continue;
         struct spelt *slot = NULL;
         const double *known =
             s->reuse && nc < SPELT_SLOTS / 2 ? spelt_find(s, ix, n, &slot) : NULL;

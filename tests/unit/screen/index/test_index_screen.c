@@ -112,6 +112,21 @@ static void finds_variants(void **state)
     }
 }
 
+/* An entity's later name that matches better than an earlier one wins:
+ * "salah" (the first token walked) finds the primary name before the
+ * alias, which is the exact one.  Names that cannot beat their entity's
+ * best are not scored; this one can. */
+static void better_later_name_wins(void **state)
+{
+    struct fixture *f = *state;
+    struct ectl_match m[10];
+    size_t n = screen(f, "Salah Shihata Thirwat", NULL, m);
+    assert_true(n >= 1);
+    assert_string_equal(m[0].id, "c-006");
+    assert_string_equal(m[0].matched_name, "Thirwat Salah Shihata");
+    assert_true(m[0].score == 1.0);
+}
+
 /* ... but a query's qualifier is not: another one is another company. */
 static void differing_qualifiers(void **state)
 {
@@ -643,6 +658,7 @@ int main(void)
         cmocka_unit_test(un_list),
         cmocka_unit_test(reuse_changes_nothing),
         cmocka_unit_test(select_is_sort),
+        cmocka_unit_test(better_later_name_wins),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
