@@ -117,12 +117,12 @@ static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, siz
     float sim[ECTL_SC_MAX][ECTL_SC_MAX];
     for (size_t k = 0; k < nc; k++) {
         uint32_t n = s->cands[k].id;
+        const struct ectl_ix_name *x = &ix->names[n];
+        uint32_t e = x->entity;
         /* A score is at most 1 before the kind factor (ectl_sc_score), so a
          * name of an entity whose best already reaches that factor cannot
          * replace it (ties keep the first): not worth scoring. */
-        const struct ectl_ix_name *nx = &ix->names[n];
-        if (s->e_gen[nx->entity] == s->egen &&
-            s->e_score[nx->entity] >= (float)(1.0 * p->kind_factor[nx->kind]))
+        if (s->e_gen[e] == s->egen && s->e_score[e] >= p->kind_factor[x->kind])
             continue;
         struct spelt *slot = NULL;
         const double *known =
@@ -142,9 +142,7 @@ static void search_form(struct ectl_scratch *s, const struct ectl_index *ix, siz
             if (slot)
                 *slot = (struct spelt){s->gen, n, raw};
         }
-        const struct ectl_ix_name *x = &ix->names[n];
         float score = (float)(raw * p->kind_factor[x->kind]);
-        uint32_t e = x->entity;
         if (s->e_gen[e] != s->egen) {
             s->e_gen[e] = s->egen;
             s->ents[s->n_ents++] = e;
