@@ -150,11 +150,9 @@ int table_is_legal(const char *s, size_t len);
 /* 0: not ambiguous; 1: a suffix form (CO, SA, AG ...); 2: a prefix form
  * (AO, PT). */
 int table_is_legal_ambiguous(const char *s, size_t len);
-int table_is_generic(const char *s, size_t len);
-int table_is_honorific(const char *s, size_t len);
-int table_is_function_word(const char *s, size_t len);
 /* The ECTL_TOK_GENERIC, ECTL_TOK_HONORIFIC and ECTL_TOK_FUNCTION flags of
- * a word, from one look-up (the three questions above at once). */
+ * a word: whether it is a generic business word, an honorific, a function
+ * word (one look-up for the three). */
 unsigned table_word_flags(const char *s, size_t len);
 /* The generic word an abbreviation stands for ("intl": "international"), or NULL. */
 const char *table_abbreviation(const char *s, size_t len);

@@ -326,11 +326,6 @@ int table_is_legal_ambiguous(const char *s, size_t len)
     return c & W_PREFIX ? 2 : (c & W_AMBIGUOUS) != 0;
 }
 
-int table_is_generic(const char *s, size_t len)
-{
-    return (classes(s, len) & W_GENERIC) != 0;
-}
-
 /* Abbreviations of generic words, written out: "First Bank Int'l" is
  * First International Bank. */
 static const char *const ABBREV[][2] = {
@@ -347,11 +342,6 @@ const char *table_abbreviation(const char *s, size_t len)
     return NULL;
 }
 
-int table_is_function_word(const char *s, size_t len)
-{
-    return (classes(s, len) & W_FUNCTION) != 0;
-}
-
 unsigned table_word_flags(const char *s, size_t len)
 {
     unsigned c = classes(s, len), f = 0;
@@ -362,11 +352,6 @@ unsigned table_word_flags(const char *s, size_t len)
     if (c & W_FUNCTION)
         f |= ECTL_TOK_FUNCTION;
     return f;
-}
-
-int table_is_honorific(const char *s, size_t len)
-{
-    return (classes(s, len) & W_HONORIFIC) != 0;
 }
 
 int table_is_patronymic(const char *s, size_t len)
