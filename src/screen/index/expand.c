@@ -39,14 +39,17 @@ static struct row *row_of(struct ectl_scratch *s, uint32_t u)
     return r;
 }
 
-/* Whether the bound puts the pair of query token i and term u below the
- * floor, told from u's letters record alone (format.h): what
- * ectl_sc_token_sim_pre finds for it, without reading the term's record
- * or text.  Pairs that lift() may raise above their letters (said alike,
- * or an initial against a name), and terms whose letters must be counted
- * from the text, are left to the whole path. */
-static int ruled_out(const struct ectl_scratch *s, const struct ectl_index *ix,
-                     const struct ectl_sc_params *p, uint32_t u, size_t i)
+/* What the bound says of the pair of query token i and term u, told from
+ * u's letters record alone (format.h), without reading the term's record
+ * or text: the pair is below the floor (OUT), or reaches it so that only
+ * the exact similarity is left to compute (IN).  Pairs that lift() may
+ * raise above their letters (said alike, or an initial against a name)
+ * and terms whose letters must be counted from the text are left to the
+ * whole bounded path (UNSURE). */
+enum verdict { OUT, IN, UNSURE };
+
+static enum verdict letters_verdict(const struct ectl_scratch *s, const struct ectl_index *ix,
+                                    const struct ectl_sc_params *p, uint32_t u, size_t i)
 {
     const struct ectl_ix_letters *l = &ix->letters[u];
     const struct ectl_sc_tok *a = &s->q.tok[i];
@@ -54,25 +57,28 @@ static int ruled_out(const struct ectl_scratch *s, const struct ectl_index *ix,
     if (ECTL_IX_LETTERS_SLOW(l) || s->qpre[i].slow || a->len < 2 || len < 2 ||
         ((a->flags | ECTL_IX_LETTERS_FLAGS(l)) & ECTL_IX_T_DIGITS) ||
         (l->pkey != ECTL_IX_NONE && s->qt[i].pkey == l->pkey))
-        return 0;
-    return (float)ectl_sim_letters_bound_counts(&s->qpre[i], l->ge, l->head, len) < p->sim_floor;
+        return UNSURE;
+    float bound = (float)ectl_sim_letters_bound_counts(&s->qpre[i], l->ge, l->head, len);
+    return bound < p->sim_floor ? OUT : IN;
 }
 
 static void fill(struct ectl_scratch *s, const struct ectl_index *ix,
                  const struct ectl_sc_params *p, uint32_t u, size_t i, struct row *r, int bounded,
                  struct ectl_search_stats *st)
 {
+    enum verdict b = UNSURE;
     if (s->qt[i].term == u) {
         r->v[i] = 1.0f;
-    } else if (bounded && ruled_out(s, ix, p, u, i)) {
+    } else if (bounded && (b = letters_verdict(s, ix, p, u, i)) == OUT) {
         r->v[i] = 0.0f;
         st->sims++;
     } else {
         const struct ectl_ix_term *x = &ix->terms[u];
         struct ectl_sc_tok t = {ix->str + x->text, x->len, x->flags, x->weight};
         int same = x->pkey != ECTL_IX_NONE && s->qt[i].pkey == x->pkey;
-        r->v[i] = ectl_sc_token_sim_pre(p, &s->qpre[i], &s->q.tok[i], &t, same, bounded,
-                                        &ix->letters[u]);
+        /* IN: the bound is passed, the bounded path would compute it again */
+        r->v[i] = ectl_sc_token_sim_pre(p, &s->qpre[i], &s->q.tok[i], &t, same,
+                                        bounded && b == UNSURE);
         st->sims++;
     }
     r->have |= (uint64_t)1 << i;

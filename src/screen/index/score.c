@@ -73,22 +73,16 @@ float ectl_sc_token_sim(const struct ectl_sc_params *p, const struct ectl_sc_tok
 
 float ectl_sc_token_sim_pre(const struct ectl_sc_params *p, const struct ectl_jaro_pre *qpre,
                             const struct ectl_sc_tok *a, const struct ectl_sc_tok *b, int same_pkey,
-                            int bounded, const struct ectl_ix_letters *b_letters)
+                            int bounded)
 {
-    /* With b_letters, b is a listed term other than a (score.h): not
-     * comparing the texts spares reading b's. */
-    if (!b_letters && a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+    if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
         return 1.0f;
     if (a->len == 0 || b->len == 0 || ((a->flags | b->flags) & ECTL_IX_T_DIGITS))
         return 0.0f;
-    if (bounded) {
-        double bound = b_letters && !ECTL_IX_LETTERS_SLOW(b_letters) && !qpre->slow
-                           ? ectl_sim_letters_bound_counts(qpre, b_letters->ge, b_letters->head,
-                                                           b->len)
-                           : ectl_sim_letters_bound_pre(qpre, b->text, b->len);
-        if (lift(p, a, b, same_pkey, (float)bound) < p->sim_floor)
-            return 0.0f;
-    }
+    if (bounded &&
+        lift(p, a, b, same_pkey, (float)ectl_sim_letters_bound_pre(qpre, b->text, b->len)) <
+            p->sim_floor)
+        return 0.0f;
     return lift(p, a, b, same_pkey, (float)ectl_sim_letters_pre(qpre, b->text, b->len));
 }
 

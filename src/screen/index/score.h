@@ -95,14 +95,10 @@ float ectl_sc_token_sim(const struct ectl_sc_params *p, const struct ectl_sc_tok
 /* The same for a query token prepared once with ectl_jaro_pre_init.
  * With bounded, a pair that a cheap bound puts below p->sim_floor is given
  * as 0 without computing it (the scorer treats every value below the floor
- * alike): worth it where most pairs are far apart.  b_letters, when not
- * NULL, are b's letters from the index, and b a listed term known to
- * differ from a (a is no listed term, or another one): the bound is then
- * taken from the letters, and b's text is read only for a pair the bound
- * lets through. */
+ * alike): worth it where most pairs are far apart. */
 float ectl_sc_token_sim_pre(const struct ectl_sc_params *p, const struct ectl_jaro_pre *qpre,
                             const struct ectl_sc_tok *a, const struct ectl_sc_tok *b, int same_pkey,
-                            int bounded, const struct ectl_ix_letters *b_letters);
+                            int bounded);
 
 /* Score q against c.  sim[i][j] is ectl_sc_token_sim of q->tok[i] and
  * c->tok[j].  Returns the score in [0, 1] and, if out is not NULL, the
