@@ -192,6 +192,22 @@ double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t
     return length_penalty(winkler(j, a, la, p->s, p->full), la, p->full);
 }
 
+/* The bound of ectl_sim_letters(a, la, b, lb) when at most m letters of
+ * a's first n bytes can match b's first lb_cut: Jaro with those matches and
+ * no transposition, by the formula ectl_sim_jaro_pre uses (its products are
+ * exact and its one division correctly rounded, so the bound is not an ulp
+ * below the exact value), then Winkler and the length penalty as
+ * ectl_sim_letters.  Winkler reads a's first four bytes at most. */
+static double bound_of_matches(size_t m, size_t n, size_t lb_cut, const char *a, size_t la,
+                               const char *b, size_t lb)
+{
+    if (m == 0)
+        return 0.0;
+    double dm = (double)m, da = (double)n, db = (double)lb_cut;
+    double j = (dm * dm * (da + db) + dm * da * db) / (3.0 * dm * da * db);
+    return length_penalty(winkler(j, a, la, b, lb), la, lb);
+}
+
 /* The bound of ectl_sim_letters(a, la, b, lb), given how many times each
  * letter code occurs in b's first lb_cut bytes (cnt) and b itself. */
 static double letters_bound(const uint8_t *cnt, const char *b, size_t lb_cut, size_t lb,
@@ -213,14 +229,7 @@ static double letters_bound(const uint8_t *cnt, const char *b, size_t lb_cut, si
             m++;
         }
     }
-    if (m == 0)
-        return 0.0;
-    /* Jaro with no transposition, by the formula ectl_sim_jaro_pre uses:
-     * its products are exact and its one division correctly rounded, so
-     * the bound is not an ulp below the exact value. */
-    double dm = (double)m, da = (double)n, db = (double)lb_cut;
-    double j = (dm * dm * (da + db) + dm * da * db) / (3.0 * dm * da * db);
-    return length_penalty(winkler(j, a, la, b, lb), la, lb);
+    return bound_of_matches(m, n, lb_cut, a, la, b, lb);
 }
 
 double ectl_sim_letters_bound_pre(const struct ectl_jaro_pre *p, const char *a, size_t la)
@@ -273,20 +282,9 @@ double ectl_sim_letters_bound_counts(const struct ectl_jaro_pre *p, const uint64
     size_t m = (size_t)__builtin_popcountll(ge[0] & p->ge[0]) +
                (size_t)__builtin_popcountll(ge[1] & p->ge[1]) +
                (size_t)__builtin_popcountll(ge[2] & p->ge[2]);
-    if (m == 0)
-        return 0.0;
-    double dm = (double)m, da = (double)n, db = (double)p->len;
-    double j = (dm * dm * (da + db) + dm * da * db) / (3.0 * dm * da * db);
-    /* winkler() on the head bytes, which are all it reads of the term */
-    if (j > 0.7) {
-        size_t pre = 0, lim = la < p->full ? la : p->full;
-        if (lim > 4)
-            lim = 4;
-        while (pre < lim && (unsigned char)(head >> (8 * pre)) == (unsigned char)p->s[pre])
-            pre++;
-        j += 0.1 * (double)pre * (1.0 - j);
-    }
-    return length_penalty(j, la, p->full);
+    /* the head bytes are all of the term that Winkler reads */
+    char a[4] = {(char)head, (char)(head >> 8), (char)(head >> 16), (char)(head >> 24)};
+    return bound_of_matches(m, n, p->len, a, la, p->s, p->full);
 }
 
 double ectl_sim_letters_bound(const char *a, size_t la, const char *b, size_t lb)
