@@ -32,15 +32,14 @@
  * empty); len 0 with a key means "no plain reading: use ICU". */
 struct han_slot {
     uint32_t key;
-    uint32_t off; /* in han_cache.pool */
+    uint32_t off; /* in han_cache.pool.v */
     uint32_t len;
 };
 
 struct han_cache {
     struct han_slot *slot;
     size_t cap, used; /* cap: a power of two */
-    int32_t *pool;
-    size_t pool_n, pool_cap;
+    struct cpbuf pool; /* every reading, one after another */
     /* Characters named in a phrase rule, sorted: the process-wide list
      * (load_context), not the cache's own. */
     const int32_t *ctx;
@@ -204,29 +203,19 @@ static int reading(struct ectl_norm *n, int32_t cp, const int32_t **v, size_t *l
         int rc = icu_translit(n, TR_HAN, &cp, 1, &c->one);
         if (rc)
             return rc;
-        size_t k = plain(c->one.v, c->one.n) ? c->one.n : 0;
-        if (c->pool_n + k > c->pool_cap) {
-            size_t cap = c->pool_cap ? 2 * c->pool_cap : 4096;
-            while (cap < c->pool_n + k)
-                cap *= 2;
-            int32_t *p = realloc(c->pool, cap * sizeof *p);
-            if (!p)
-                return ECTL_ENOMEM;
-            c->pool = p;
-            c->pool_cap = cap;
-        }
+        size_t k = plain(c->one.v, c->one.n) ? c->one.n : 0, off = c->pool.n;
+        if (cpbuf_append(&c->pool, c->one.v, k))
+            return ECTL_ENOMEM;
         if (2 * (c->used + 1) > c->cap) {
             if (grow(c))
                 return ECTL_ENOMEM;
             h = slot_of(c, cp);
         }
-        memcpy(c->pool + c->pool_n, c->one.v, k * sizeof *c->pool);
-        c->slot[h] = (struct han_slot){.key = (uint32_t)cp + 1, .off = (uint32_t)c->pool_n,
+        c->slot[h] = (struct han_slot){.key = (uint32_t)cp + 1, .off = (uint32_t)off,
                                        .len = (uint32_t)k};
-        c->pool_n += k;
         c->used++;
     }
-    *v = c->pool + c->slot[h].off;
+    *v = c->pool.v + c->slot[h].off;
     *len = c->slot[h].len;
     return 0;
 }
@@ -289,7 +278,7 @@ void han_cache_free(struct ectl_norm *n)
     if (!c)
         return;
     free(c->slot);
-    free(c->pool);
+    cpbuf_release(&c->pool);
     cpbuf_release(&c->one);
     free(c);
     n->han = NULL;
