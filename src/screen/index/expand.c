@@ -338,6 +338,12 @@ static void probe_dels(struct ectl_scratch *s, const struct ectl_index *ix,
             try_term(s, ix, p, i, ECTL_IX_DEL_ENTRY_TERM(ix->del_entries[o]), st);
 }
 
+/* Dropping letter k of t gives what dropping letter k - 1 gave. */
+static int repeats(const char *t, size_t k)
+{
+    return k > 0 && t[k] == t[k - 1];
+}
+
 /* Terms one edit away from query token i: a letter more (the token is one
  * of their deletions), a letter changed or two swapped (a deletion in
  * common), a letter fewer (a deletion of the token is the term).
@@ -353,18 +359,15 @@ static void expand_dels(struct ectl_scratch *s, const struct ectl_index *ix,
     if (len + 1 < ECTL_IX_DEL_MIN)
         return;
     size_t mask = ix->del_buckets - 1;
-    /* h[k]: the hash of the token without letter k (k < len; 0 when the
-     * letter repeats the one before, which gives the same string), h[len]
-     * the token's own. */
+    /* h[k]: the hash of the token without letter k (k < len; unset when
+     * the letter repeats the one before), h[len] the token's own. */
     uint32_t h[ECTL_IX_MAX_TOKEN_LEN + 1];
     h[len] = ectl_ix_hash(t->text, len);
     __builtin_prefetch(&ix->del_offs[h[len] & mask]);
     size_t n = len >= ECTL_IX_DEL_MIN ? len : 0;
     uint32_t pre = ECTL_IX_HASH_SEED; /* hash of text[0 .. k) */
     for (size_t k = 0; k < n; k++) {
-        if (k > 0 && t->text[k] == t->text[k - 1]) {
-            h[k] = 0;
-        } else {
+        if (!repeats(t->text, k)) {
             uint32_t x = pre;
             for (size_t j = k + 1; j < len; j++)
                 x = ectl_ix_hash_step(x, (unsigned char)t->text[j]);
@@ -376,12 +379,12 @@ static void expand_dels(struct ectl_scratch *s, const struct ectl_index *ix,
     }
     __builtin_prefetch(&ix->del_entries[ix->del_offs[h[len] & mask]]);
     for (size_t k = 0; k < n; k++)
-        if (!(k > 0 && t->text[k] == t->text[k - 1]))
+        if (!repeats(t->text, k))
             __builtin_prefetch(&ix->del_entries[ix->del_offs[h[k] & mask]]);
     probe_dels(s, ix, p, i, h[len], st);
     char buf[ECTL_IX_MAX_TOKEN_LEN];
     for (size_t k = 0; k < n; k++) {
-        if (k > 0 && t->text[k] == t->text[k - 1])
+        if (repeats(t->text, k))
             continue;
         memcpy(buf, t->text, k);
         memcpy(buf + k, t->text + k + 1, len - k - 1);
