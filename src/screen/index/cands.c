@@ -125,17 +125,16 @@ static float credit_of(const struct ectl_sc_params *p, const struct ectl_sc_tok 
 /* At most this many names near the bar are looked at per token. */
 #define NEAR_MAX 32
 
-static int hit_desc(const void *a, const void *b)
-{
-    const struct hit *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v < y->v ? 1 : -1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
+/* The candidates' order: best credit first, then lower id. */
 static int hit_before(const struct hit *x, const struct hit *y)
 {
     return x->v != y->v ? x->v > y->v : x->id < y->id;
+}
+
+static int hit_desc(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+    return hit_before(x, y) ? -1 : hit_before(y, x);
 }
 
 /* Quickselect (search_int.h), so that only the names kept are sorted,
