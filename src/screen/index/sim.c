@@ -198,8 +198,9 @@ double ectl_sim_letters_pre(const struct ectl_jaro_pre *p, const char *a, size_t
  * exact and its one division correctly rounded, so the bound is not an ulp
  * below the exact value), then Winkler and the length penalty as
  * ectl_sim_letters.  Winkler reads a's first four bytes at most. */
-static double bound_of_matches(size_t m, size_t n, size_t lb_cut, const char *a, size_t la,
-                               const char *b, size_t lb)
+static inline __attribute__((always_inline)) double
+bound_of_matches(size_t m, size_t n, size_t lb_cut, const char *a, size_t la, const char *b,
+                 size_t lb)
 {
     if (m == 0)
         return 0.0;
