@@ -11,8 +11,11 @@
  * used by the library, the CLI and the server.
  *
  * Thread safety: an open index is immutable; any number of threads may call
- * ectl_screen() on it at once.  Ownership: every const char * in a match
- * points into the index and stays valid until ectl_index_close().
+ * ectl_screen() on it at once.  Each thread's working state (~6 MB) is
+ * made on its first call; when the thread ends, up to eight such states
+ * are kept for the threads that come next, and freed at exit.
+ * Ownership: every const char * in a match points into the index and
+ * stays valid until ectl_index_close().
  */
 #ifndef EXPORTCTL_SCREEN_H
 #define EXPORTCTL_SCREEN_H

@@ -66,6 +66,10 @@ struct ectl_norm;
 int ectl_norm_new(struct ectl_norm **out, struct ectl_error *err)
     __attribute__((warn_unused_result));
 void ectl_norm_free(struct ectl_norm *n);
+/* Empty the normaliser's memos (the romanisations it remembers), keeping
+ * its converters and its memory: it then answers as a new one would,
+ * without opening ICU's transliterators or MeCab again. */
+void ectl_norm_forget(struct ectl_norm *n);
 
 /* Normalise len bytes of UTF-8 text.  Invalid UTF-8 is ECTL_EPARSE; an
  * empty result (nothing but punctuation) gives n_variants = 0 and 0. */

@@ -69,6 +69,12 @@ void ectl_scratch_free(struct ectl_scratch *s)
     free(s);
 }
 
+void ectl_scratch_forget(struct ectl_scratch *s)
+{
+    if (s)
+        ectl_xmemo_clear(s->xmemo);
+}
+
 /* New arrays are zeroed, which is "empty" for every stamp since
  * generations start at 1. */
 int ectl_scratch_fit(struct ectl_scratch *s, const struct ectl_index *ix)

@@ -31,6 +31,14 @@ struct ectl_scratch;
 
 struct ectl_scratch *ectl_scratch_new(void);
 void ectl_scratch_free(struct ectl_scratch *s);
+/* Empty the memo of expansions kept from query to query, keeping the
+ * memory: the scratch then costs what a new one would, without a new
+ * one's allocations. */
+void ectl_scratch_forget(struct ectl_scratch *s);
+
+/* How many ended threads' states ectl_screen keeps for the next threads
+ * (screen.c); for the tests. */
+size_t ectl_screen_idle_states(void);
 
 /* Tuning knobs of candidate generation (score.h has the scorer's). */
 struct ectl_search_params {

@@ -150,6 +150,8 @@ struct ectl_scratch {
 struct ectl_xmemo *ectl_xmemo_new(void);
 void ectl_xmemo_free(struct ectl_xmemo *m);
 void ectl_xmemo_bind(struct ectl_xmemo *m, const struct ectl_index *ix);
+void ectl_xmemo_clear(struct ectl_xmemo *m); /* bound to no index: emptied by the next bind */
+size_t ectl_xmemo_used(const struct ectl_xmemo *m); /* slots holding a token, for the tests */
 int ectl_xmemo_get(const struct ectl_xmemo *m, const struct ectl_sc_tok *t, struct exp *exp,
                    size_t *n_exp, float *w);
 void ectl_xmemo_put(struct ectl_xmemo *m, const struct ectl_sc_tok *t, float w_in,

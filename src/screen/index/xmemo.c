@@ -59,6 +59,22 @@ void ectl_xmemo_free(struct ectl_xmemo *m)
     free(m);
 }
 
+void ectl_xmemo_clear(struct ectl_xmemo *m)
+{
+    /* Bound to no index: the next bind empties every slot. */
+    m->base = NULL;
+    m->size = 0;
+    m->checksum = 0;
+}
+
+size_t ectl_xmemo_used(const struct ectl_xmemo *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < XMEMO_SLOTS; i++)
+        n += m->slot[i].hash != 0;
+    return n;
+}
+
 void ectl_xmemo_bind(struct ectl_xmemo *m, const struct ectl_index *ix)
 {
     uint64_t ck = 0;

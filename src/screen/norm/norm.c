@@ -644,6 +644,14 @@ void ectl_norm_free(struct ectl_norm *n)
     free(n);
 }
 
+void ectl_norm_forget(struct ectl_norm *n)
+{
+    if (!n)
+        return;
+    trc_clear(n);
+    han_cache_clear(n);
+}
+
 static int nfkc_casefold(struct ectl_norm *n, const char *text, size_t len)
 {
     const utf8proc_option_t opt =

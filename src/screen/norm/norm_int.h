@@ -243,10 +243,13 @@ int trc_get(struct ectl_norm *n, unsigned kind, const int32_t *s, size_t len, st
 void trc_put(struct ectl_norm *n, unsigned kind, const int32_t *s, size_t len, const int32_t *v,
              size_t vlen);
 void trc_free(struct ectl_norm *n);
+void trc_clear(struct ectl_norm *n); /* forget every answer, keep the memory */
 /* pinyin.c: Han-Latin of a run, the same text as ICU's, from readings
  * of single characters remembered per normaliser. */
 int han_latin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
 void han_cache_free(struct ectl_norm *n);
+void han_cache_clear(struct ectl_norm *n); /* forget every reading, keep the memory */
+size_t han_cache_used(const struct ectl_norm *n); /* readings kept, for the tests */
 /* A run of another script (Indic final schwa dropped). */
 int other_run(struct ectl_norm *n, const struct run *r, struct cpbuf *out);
 

@@ -272,6 +272,22 @@ whole:
     return icu_translit(n, TR_HAN, s, len, out);
 }
 
+size_t han_cache_used(const struct ectl_norm *n)
+{
+    return n->han ? n->han->used : 0;
+}
+
+void han_cache_clear(struct ectl_norm *n)
+{
+    struct han_cache *c = n->han;
+    if (!c)
+        return;
+    if (c->slot)
+        memset(c->slot, 0, c->cap * sizeof *c->slot);
+    c->used = 0;
+    c->pool.n = 0;
+}
+
 void han_cache_free(struct ectl_norm *n)
 {
     struct han_cache *c = n->han;

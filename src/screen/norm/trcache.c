@@ -70,6 +70,12 @@ void trc_put(struct ectl_norm *n, unsigned id, const int32_t *s, size_t len, con
     memcpy(e->val, v, vlen * sizeof *v);
 }
 
+void trc_clear(struct ectl_norm *n)
+{
+    if (n->trc)
+        memset(n->trc, 0, sizeof *n->trc);
+}
+
 void trc_free(struct ectl_norm *n)
 {
     free(n->trc);

@@ -372,6 +372,101 @@ static void threads_share_an_index(void **state)
     }
 }
 
+/* A thread that ends leaves its state for the next thread (screen.c),
+ * which takes it with its memos emptied: it answers from its own index,
+ * and an unlisted token is expanded again rather than read from the
+ * memo (fewer similarities computed would tell a memo hit). */
+struct one_query {
+    const struct ectl_index *ix;
+    const char *name;
+    size_t idle_at_start;
+    size_t n;
+    struct ectl_match m[10];
+    int rc;
+};
+
+static void *screen_once(void *arg)
+{
+    struct one_query *q = arg;
+    struct ectl_error err = {0};
+    q->idle_at_start = ectl_screen_idle_states();
+    q->rc = ectl_screen(q->ix, q->name, NULL, q->m, 10, &q->n, &err);
+    return NULL;
+}
+
+static void run_thread(struct one_query *q)
+{
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, screen_once, q), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(q->rc, 0);
+}
+
+static void ended_threads_leave_their_state(void **state)
+{
+    struct fixture *f = *state;
+    /* Another index, in which the same name is another entry. */
+    char csv[160], idx[160];
+    snprintf(csv, sizeof csv, "%s/other.csv", f->dir);
+    snprintf(idx, sizeof idx, "%s/other.idx", f->dir);
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs("id,type,name,aliases,countries\no-1,person,Kim Jong Un,,KP\n", fp);
+    fclose(fp);
+    const char *src[] = {csv};
+    struct ectl_build_report *rep = calloc(1, sizeof *rep);
+    struct ectl_error err = {0};
+    if (ectl_lists_build(src, 1, NULL, idx, rep, NULL, NULL, &err) != 0)
+        fail_msg("build: %s", err.msg);
+    free(rep);
+    struct ectl_index *other;
+    assert_int_equal(ectl_index_open(idx, &other, &err), 0);
+
+    struct one_query a = {.ix = f->ix, .name = "Kim Jong Un"};
+    run_thread(&a);
+    assert_true(a.n > 0);
+    assert_string_equal(a.m[0].id, "c-002");
+    size_t idle = ectl_screen_idle_states();
+    assert_true(idle >= 1);
+    struct one_query b = {.ix = other, .name = "Kim Jong Un"};
+    run_thread(&b);
+    assert_int_equal(b.idle_at_start, idle);
+    assert_int_equal(ectl_screen_idle_states(), idle); /* taken, then left again */
+    assert_true(b.n > 0);
+    assert_string_equal(b.m[0].id, "o-1");
+    assert_string_equal(b.m[0].list, "other");
+
+    /* The memo of a scratch: filled by a token the list lacks, kept by a
+     * query of listed words, emptied once forgotten. */
+    struct ectl_norm *norm;
+    assert_int_equal(ectl_norm_new(&norm, &err), 0);
+    struct ectl_norm_result *q = calloc(1, sizeof *q);
+    struct ectl_scratch *s = ectl_scratch_new();
+    assert_non_null(s);
+    static const char *const names[] = {"Tharwat Salah Shihatta", "Huawei", "Huawei"};
+    static const char *const ids[] = {"c-006", "c-005", "c-005"};
+    size_t used[3];
+    for (int k = 0; k < 3; k++) {
+        if (k == 2)
+            ectl_scratch_forget(s);
+        assert_int_equal(ectl_norm_name(norm, names[k], strlen(names[k]), q, &err), 0);
+        struct ectl_match m[10];
+        size_t n;
+        assert_int_equal(ectl_search(s, f->ix, q, NULL, NULL, NULL, m, 10, &n, NULL, &err), 0);
+        assert_true(n > 0 && !strcmp(m[0].id, ids[k]));
+        used[k] = ectl_xmemo_used(s->xmemo);
+    }
+    assert_true(used[0] >= 1);      /* "shihatta" remembered */
+    assert_int_equal(used[1], used[0]); /* and kept */
+    assert_int_equal(used[2], 0);   /* until forgotten */
+    ectl_scratch_free(s);
+    free(q);
+    ectl_norm_free(norm);
+    ectl_index_close(other);
+    unlink(csv);
+    unlink(idx);
+}
+
 /* Every term's similarity with a query token as the search caches it
  * (ectl_cand_sim: the letters record first, the whole computation after)
  * is what the scorer computes from the texts, or both are below the floor,
@@ -655,6 +750,7 @@ int main(void)
         cmocka_unit_test(short_forms_by_type),
         cmocka_unit_test(two_typos),
         cmocka_unit_test(threads_share_an_index),
+        cmocka_unit_test(ended_threads_leave_their_state),
         cmocka_unit_test(un_list),
         cmocka_unit_test(reuse_changes_nothing),
         cmocka_unit_test(select_is_sort),

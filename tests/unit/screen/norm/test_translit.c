@@ -307,12 +307,51 @@ static void greek_generated(void **state)
     assert_true(t.taken * 10 > t.runs * 3);
 }
 
+/* ectl_norm_forget empties the memos - ICU's answers per run, the Han
+ * readings per character - and the normaliser fills them again with the
+ * same answers. */
+static void forget_empties_memos(void **state)
+{
+    (void)state;
+    struct ectl_error err = {0};
+    struct ectl_norm *n;
+    assert_int_equal(ectl_norm_new(&n, &err), 0);
+    struct ectl_norm_result *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    static const int32_t thapa[] = {0x925, 0x93E, 0x92A, 0x93E}; /* थापा */
+    const char *name = "थापा 习近平";
+    char first[ECTL_NORM_BUFSZ] = "", now[ECTL_NORM_BUFSZ];
+    struct cpbuf got = {0};
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(ectl_norm_name(n, name, strlen(name), r, &err), 0);
+        assert_true(r->n_variants >= 1);
+        size_t k = 0;
+        for (size_t t = 0; t < r->variants[0].n && k + 64 < sizeof now; t++)
+            k += (size_t)snprintf(now + k, sizeof now - k, "%s ", r->variants[0].tok[t].text);
+        now[k] = '\0';
+        if (round == 0)
+            memcpy(first, now, sizeof first);
+        assert_string_equal(now, first);
+        got.n = 0;
+        assert_int_equal(trc_get(n, TR_ANY, thapa, 4, &got), 1); /* remembered */
+        assert_true(han_cache_used(n) >= 3);
+        ectl_norm_forget(n);
+        got.n = 0;
+        assert_int_equal(trc_get(n, TR_ANY, thapa, 4, &got), 0); /* forgotten */
+        assert_int_equal(han_cache_used(n), 0);
+    }
+    cpbuf_release(&got);
+    free(r);
+    ectl_norm_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cyrillic_lists),
         cmocka_unit_test(cyrillic_generated),
         cmocka_unit_test(greek_generated),
+        cmocka_unit_test(forget_empties_memos),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
