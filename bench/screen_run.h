@@ -74,6 +74,8 @@ struct bench {
     /* speed and memory */
     double tput[N_ENG];
     size_t tput_n[N_ENG];
+    int tput_runs;     /* exportctl's runs, of which tput is the median */
+    double tput_first; /* exportctl's first run, its threads' states made anew */
     double build_s[N_ENG][N_CORPORA];
     double open_s[N_CORPORA], open_worst[N_CORPORA];
     double size_bytes[N_ENG][N_CORPORA];
