@@ -648,8 +648,7 @@ void ectl_norm_forget(struct ectl_norm *n)
 {
     if (!n)
         return;
-    trc_clear(n);
-    han_cache_clear(n);
+    trc_clear(n); /* the Han readings are the process's (pinyin.c) */
 }
 
 static int nfkc_casefold(struct ectl_norm *n, const char *text, size_t len)

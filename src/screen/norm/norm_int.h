@@ -248,8 +248,11 @@ void trc_clear(struct ectl_norm *n); /* forget every answer, keep the memory */
  * of single characters remembered per normaliser. */
 int han_latin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
 void han_cache_free(struct ectl_norm *n);
-void han_cache_clear(struct ectl_norm *n); /* forget every reading, keep the memory */
-size_t han_cache_used(const struct ectl_norm *n); /* readings kept, for the tests */
+/* The process's table of single characters' readings (pinyin.c), for the
+ * tests: how many it holds, and emptying it (no other thread may be
+ * normalising). */
+size_t han_readings_kept(void);
+void han_readings_reset(void);
 /* A run of another script (Indic final schwa dropped). */
 int other_run(struct ectl_norm *n, const struct run *r, struct cpbuf *out);
 

@@ -8,14 +8,16 @@
  * process-wide mutex inside every rule-based transliteration, so two
  * threads screening Chinese names queue on it.
  *
- * So each normaliser remembers the reading ICU gives each character alone
- * and writes a run as those readings joined by spaces.  A run falls back
- * to ICU as a whole when one of its characters is named in a phrase rule
- * (found in the transliterator's own rules, so a newer ICU with more
- * phrases stays exact) or has no plain reading (ICU left it as it was).
- * The result is the same text ICU gives for the run.
+ * So the process keeps the reading ICU gives each character alone - a
+ * table filled as characters are first met, shared by every normaliser
+ * and thread - and a run is written as those readings joined by spaces.
+ * A run falls back to ICU as a whole when one of its characters is named
+ * in a phrase rule (found in the transliterator's own rules, so a newer
+ * ICU with more phrases stays exact) or has no plain reading (ICU left it
+ * as it was).  The result is the same text ICU gives for the run.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,22 +26,9 @@
 
 #include "norm_int.h"
 
-/* Readings kept per normaliser; names use a few thousand characters at
- * most, so a full table just means ICU for the rest. */
-#define HAN_CACHE_MAX 32768
-
-/* A slot of the open-addressing table: key is the code point + 1 (0 is
- * empty); len 0 with a key means "no plain reading: use ICU". */
-struct han_slot {
-    uint32_t key;
-    uint32_t off; /* in han_cache.pool.v */
-    uint32_t len;
-};
-
+/* Per normaliser: the phrase rules' characters and room for one of ICU's
+ * answers. */
 struct han_cache {
-    struct han_slot *slot;
-    size_t cap, used; /* cap: a power of two */
-    struct cpbuf pool; /* every reading, one after another */
     /* Characters named in a phrase rule, sorted: the process-wide list
      * (load_context), not the cache's own. */
     const int32_t *ctx;
@@ -48,6 +37,53 @@ struct han_cache {
      * (japanese.c reads MeCab's words into it) */
     struct cpbuf one;
 };
+
+/* ---- the process's readings ---------------------------------------------
+ *
+ * A reading is a property of the character, not of a query: ICU gives
+ * every Han-Latin transliterator the same one.  So one table serves the
+ * process, in blocks of 256 code points made when a character of the
+ * block is first met.  ICU takes ~12 µs a character (all 98,579 of them:
+ * 1.2 s), and per normaliser every new thread asked it again, queueing on
+ * ICU's mutex with the others.  The longest plain reading has 6 code
+ * points, all below U+10000.
+ *
+ * Readers take an entry without a lock: its state is written last, with
+ * release order, after the reading; the one thread that moves it from
+ * EMPTY to BUSY writes it, and one that finds it BUSY asks ICU itself. */
+#define RD_MAX 6
+#define RD_LAST 0x3134F /* the last code point is_han() takes */
+#define RD_BLOCK 256
+
+enum { RD_EMPTY, RD_BUSY, RD_PLAIN, RD_NONE };
+
+struct rd_entry {
+    _Atomic uint8_t state;
+    uint8_t len;
+    uint16_t cp[RD_MAX];
+};
+
+static _Atomic(struct rd_entry *) rd_blocks[RD_LAST / RD_BLOCK + 1];
+
+/* The entry of cp, its block made if need be; NULL without memory. */
+static struct rd_entry *rd_entry(int32_t cp)
+{
+    if (cp < 0 || cp > RD_LAST)
+        return NULL;
+    _Atomic(struct rd_entry *) *slot = &rd_blocks[cp / RD_BLOCK];
+    struct rd_entry *b = atomic_load_explicit(slot, memory_order_acquire);
+    if (!b) {
+        struct rd_entry *fresh = calloc(RD_BLOCK, sizeof *fresh);
+        if (!fresh)
+            return NULL;
+        if (atomic_compare_exchange_strong_explicit(slot, &b, fresh, memory_order_acq_rel,
+                                                    memory_order_acquire))
+            b = fresh;
+        else
+            free(fresh); /* another thread made it first: b is theirs */
+    }
+    return &b[cp % RD_BLOCK];
+}
 
 static int cmp_i32(const void *a, const void *b)
 {
@@ -152,31 +188,6 @@ static int in_context(const struct han_cache *c, int32_t cp)
     return c->n_ctx && bsearch(&cp, c->ctx, c->n_ctx, sizeof cp, cmp_i32) != NULL;
 }
 
-static size_t slot_of(const struct han_cache *c, int32_t cp)
-{
-    size_t h = ((uint32_t)cp * 2654435761u) & (c->cap - 1);
-    while (c->slot[h].key && c->slot[h].key != (uint32_t)cp + 1)
-        h = (h + 1) & (c->cap - 1);
-    return h;
-}
-
-static int grow(struct han_cache *c)
-{
-    size_t cap = c->cap ? 2 * c->cap : 1024;
-    struct han_slot *s = calloc(cap, sizeof *s);
-    if (!s)
-        return ECTL_ENOMEM;
-    struct han_slot *old = c->slot;
-    size_t old_cap = c->cap;
-    c->slot = s;
-    c->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key)
-            c->slot[slot_of(c, (int32_t)old[i].key - 1)] = old[i];
-    free(old);
-    return 0;
-}
-
 /* A plain reading: letters only, no space, nothing ICU left as Han. */
 static int plain(const int32_t *v, size_t n)
 {
@@ -188,35 +199,38 @@ static int plain(const int32_t *v, size_t n)
     return 1;
 }
 
-/* The reading of one character: *v and *len in the pool, *len 0 when it has
+/* The reading of one character in v, its length in *len; 0 when it has
  * no plain reading. */
-static int reading(struct ectl_norm *n, int32_t cp, const int32_t **v, size_t *len)
+static int reading(struct ectl_norm *n, int32_t cp, int32_t v[RD_MAX], size_t *len)
 {
-    struct han_cache *c = n->han;
-    size_t h = slot_of(c, cp);
-    if (!c->slot[h].key) {
-        if (c->used >= HAN_CACHE_MAX) {
-            *len = 0;
-            return 0;
-        }
-        c->one.n = 0;
-        int rc = icu_translit(n, TR_HAN, &cp, 1, &c->one);
-        if (rc)
-            return rc;
-        size_t k = plain(c->one.v, c->one.n) ? c->one.n : 0, off = c->pool.n;
-        if (cpbuf_append(&c->pool, c->one.v, k))
-            return ECTL_ENOMEM;
-        if (2 * (c->used + 1) > c->cap) {
-            if (grow(c))
-                return ECTL_ENOMEM;
-            h = slot_of(c, cp);
-        }
-        c->slot[h] = (struct han_slot){.key = (uint32_t)cp + 1, .off = (uint32_t)off,
-                                       .len = (uint32_t)k};
-        c->used++;
+    struct rd_entry *e = rd_entry(cp);
+    uint8_t state = e ? atomic_load_explicit(&e->state, memory_order_acquire) : RD_EMPTY;
+    if (state == RD_PLAIN || state == RD_NONE) {
+        *len = state == RD_PLAIN ? e->len : 0;
+        for (size_t i = 0; i < *len; i++)
+            v[i] = e->cp[i];
+        return 0;
     }
-    *v = c->pool.v + c->slot[h].off;
-    *len = c->slot[h].len;
+    struct han_cache *c = n->han;
+    c->one.n = 0;
+    int rc = icu_translit(n, TR_HAN, &cp, 1, &c->one);
+    if (rc)
+        return rc;
+    size_t k = plain(c->one.v, c->one.n) && c->one.n <= RD_MAX ? c->one.n : 0;
+    for (size_t i = 0; i < k; i++)
+        if (c->one.v[i] > 0xFFFF)
+            k = 0; /* not kept in 16 bits: ICU for the run (none does) */
+    for (size_t i = 0; i < k; i++)
+        v[i] = c->one.v[i];
+    *len = k;
+    uint8_t empty = RD_EMPTY;
+    if (e && atomic_compare_exchange_strong_explicit(&e->state, &empty, RD_BUSY,
+                                                     memory_order_acquire, memory_order_relaxed)) {
+        e->len = (uint8_t)k;
+        for (size_t i = 0; i < k; i++)
+            e->cp[i] = (uint16_t)v[i];
+        atomic_store_explicit(&e->state, k ? RD_PLAIN : RD_NONE, memory_order_release);
+    }
     return 0;
 }
 
@@ -233,10 +247,7 @@ static int cache_get(struct ectl_norm *n)
     if (!c)
         return ECTL_ENOMEM;
     rc = load_context(c, t);
-    if (!rc)
-        rc = grow(c);
     if (rc) {
-        free(c->slot);
         free(c);
         return rc;
     }
@@ -251,11 +262,11 @@ int han_latin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *o
         return rc;
     size_t start = out->n;
     for (size_t i = 0; i < len; i++) {
-        const int32_t *v;
+        int32_t v[RD_MAX];
         size_t k;
         if (!is_han(s[i]) || in_context(n->han, s[i]))
             goto whole;
-        if ((rc = reading(n, s[i], &v, &k)))
+        if ((rc = reading(n, s[i], v, &k)))
             return rc;
         if (!k)
             goto whole;
@@ -272,20 +283,21 @@ whole:
     return icu_translit(n, TR_HAN, s, len, out);
 }
 
-size_t han_cache_used(const struct ectl_norm *n)
+void han_readings_reset(void)
 {
-    return n->han ? n->han->used : 0;
+    for (size_t b = 0; b < sizeof rd_blocks / sizeof *rd_blocks; b++)
+        free(atomic_exchange(&rd_blocks[b], NULL));
 }
 
-void han_cache_clear(struct ectl_norm *n)
+size_t han_readings_kept(void)
 {
-    struct han_cache *c = n->han;
-    if (!c)
-        return;
-    if (c->slot)
-        memset(c->slot, 0, c->cap * sizeof *c->slot);
-    c->used = 0;
-    c->pool.n = 0;
+    size_t n = 0;
+    for (size_t b = 0; b < sizeof rd_blocks / sizeof *rd_blocks; b++) {
+        const struct rd_entry *x = atomic_load(&rd_blocks[b]);
+        for (size_t i = 0; x && i < RD_BLOCK; i++)
+            n += atomic_load(&x[i].state) >= RD_PLAIN;
+    }
+    return n;
 }
 
 void han_cache_free(struct ectl_norm *n)
@@ -293,8 +305,6 @@ void han_cache_free(struct ectl_norm *n)
     struct han_cache *c = n->han;
     if (!c)
         return;
-    free(c->slot);
-    cpbuf_release(&c->pool);
     cpbuf_release(&c->one);
     free(c);
     n->han = NULL;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -744,6 +745,88 @@ static void han_readings(void **state)
     assert_true(runs > 10000);
 }
 
+/* The table of readings is the process's, filled by whichever thread
+ * meets a character first: four threads, each with its own normaliser,
+ * read the same 3,000 Han runs of the global negatives (each starting at
+ * a different one) into an empty table at once, and every run must be
+ * ICU's text for it. */
+struct han_worker {
+    struct cpbuf *runs;
+    size_t n, start;
+    size_t differ;
+};
+
+static void *han_work(void *arg)
+{
+    struct han_worker *w = arg;
+    struct ectl_error err = {0};
+    struct ectl_norm *n;
+    if (ectl_norm_new(&n, &err)) {
+        w->differ = (size_t)-1;
+        return NULL;
+    }
+    struct cpbuf fast = {0}, icu = {0};
+    for (size_t k = 0; k < w->n; k++) {
+        const struct cpbuf *r = &w->runs[(w->start + k) % w->n];
+        fast.n = icu.n = 0;
+        if (han_latin(n, r->v, r->n, &fast) || icu_translit(n, TR_HAN, r->v, r->n, &icu) ||
+            fast.n != icu.n || memcmp(fast.v, icu.v, fast.n * sizeof *fast.v))
+            w->differ++;
+    }
+    cpbuf_release(&fast);
+    cpbuf_release(&icu);
+    ectl_norm_free(n);
+    return NULL;
+}
+
+static void han_readings_shared(void **state)
+{
+    (void)state;
+    char *text =
+        slurp(ECTL_SHARED_DATA "/matching-cases/yente_screening_fixtures/negatives_global.csv");
+    enum { MAX = 3000 };
+    struct cpbuf *runs = calloc(MAX, sizeof *runs);
+    size_t n = 0;
+    struct cpbuf line = {0};
+    for (char *l = strtok(text, "\n"); l && n < MAX; l = strtok(NULL, "\n")) {
+        char *comma = strchr(l, ',');
+        if (comma)
+            *comma = '\0';
+        line.n = 0;
+        assert_int_equal(cpbuf_puts(&line, l), 0);
+        for (size_t i = 0; i < line.n && n < MAX;) {
+            size_t j = i;
+            while (j < line.n && is_han(line.v[j]))
+                j++;
+            if (j > i)
+                assert_int_equal(cpbuf_append(&runs[n++], line.v + i, j - i), 0);
+            i = j + 1;
+        }
+    }
+    cpbuf_release(&line);
+    free(text);
+    assert_int_equal(n, MAX);
+    han_readings_reset();
+    assert_int_equal(han_readings_kept(), 0);
+    pthread_t t[4];
+    struct han_worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (struct han_worker){runs, n, (size_t)i * n / 4, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, han_work, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        if (w[i].differ)
+            fail_msg("thread %d: %zu runs differ from ICU", i, w[i].differ);
+    }
+    /* 451 of their characters; those of phrase rules, and those after one
+     * in a run, are not looked up alone */
+    assert_true(han_readings_kept() > 400);
+    for (size_t k = 0; k < n; k++)
+        cpbuf_release(&runs[k]);
+    free(runs);
+}
+
 /* A run ICU transliterated or MeCab read before comes from the
  * normaliser's memory (trcache.c): the second reading of a name must
  * equal the first, every variant of it (the Han names have two or three:
@@ -1121,6 +1204,7 @@ int main(void)
         cmocka_unit_test(cross_script_pairs),
         cmocka_unit_test(putin_names),
         cmocka_unit_test(han_readings),
+        cmocka_unit_test(han_readings_shared),
         cmocka_unit_test(translit_again),
         cmocka_unit_test(phonetic_key),
         cmocka_unit_test(invalid_utf8),
