@@ -229,6 +229,11 @@ int greek_digraphs(struct ectl_norm *n, const int32_t *s, size_t len);
 /* greek.c: Greek-Latin/UNGEGN of a case-folded Greek run (after
  * norm.c's digraphs), the same text as icu_translit(); returns as cyr_bgn. */
 int greek_ungegn(const int32_t *s, size_t len, struct cpbuf *out);
+/* devanagari.c: Any-Latin of a case-folded Devanagari run of at most
+ * DEVA_RUN_MAX code points, the same text as icu_translit(); returns as
+ * cyr_bgn. */
+#define DEVA_RUN_MAX 64
+int deva_latin(const int32_t *s, size_t len, struct cpbuf *out);
 /* Mandarin pinyin of a Han run: for 2-4 characters (a name) the surname
  * apart and the given name joined, else a syllable per word. */
 int han_mandarin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);

@@ -284,9 +284,15 @@ int other_run(struct ectl_norm *n, const struct run *r, struct cpbuf *out)
     const int32_t *s = n->cps.v + r->b;
     size_t len = r->e - r->b;
     size_t start = out->n;
-    int rc = icu_translit(n, TR_ANY, s, len, out);
-    if (rc || !indic_schwa(r->script) || out->n == start)
+    /* Devanagari from our own table where it gives ICU's text
+     * (devanagari.c) */
+    int rc = r->script == USCRIPT_DEVANAGARI ? deva_latin(s, len, out) : 0;
+    if (rc < 0)
         return rc;
+    if (rc == 0 && (rc = icu_translit(n, TR_ANY, s, len, out)) != 0)
+        return rc;
+    if (!indic_schwa(r->script) || out->n == start)
+        return 0;
     /* The last letter a consonant (offsets 0x15-0x39 and 0x58-0x5F of each
      * Indic block): its inherent vowel is silent at the end of a word. */
     int32_t last = s[len - 1];
