@@ -12,31 +12,33 @@
 
 struct word {
     const char *w;
+    size_t len;
     int v;
 };
+#define W(s, v) {s, sizeof s - 1, v}
 
 /* 1-19, and their ordinals. */
 static const struct word UNITS[] = {
-    {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},      {"five", 5},
-    {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},      {"ten", 10},
-    {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
-    {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"first", 1},
-    {"second", 2},   {"third", 3},      {"fourth", 4},    {"fifth", 5},     {"sixth", 6},
-    {"seventh", 7},  {"eighth", 8},     {"ninth", 9},     {"tenth", 10},    {"eleventh", 11},
-    {"twelfth", 12},
+    W("one", 1),      W("two", 2),        W("three", 3),     W("four", 4),      W("five", 5),
+    W("six", 6),      W("seven", 7),      W("eight", 8),     W("nine", 9),      W("ten", 10),
+    W("eleven", 11),  W("twelve", 12),    W("thirteen", 13), W("fourteen", 14), W("fifteen", 15),
+    W("sixteen", 16), W("seventeen", 17), W("eighteen", 18), W("nineteen", 19), W("first", 1),
+    W("second", 2),   W("third", 3),      W("fourth", 4),    W("fifth", 5),     W("sixth", 6),
+    W("seventh", 7),  W("eighth", 8),     W("ninth", 9),     W("tenth", 10),    W("eleventh", 11),
+    W("twelfth", 12),
 };
 
 /* Tens; "fourty" is the common misspelling, and no other word. */
 static const struct word TENS[] = {
-    {"twenty", 20}, {"thirty", 30},  {"forty", 40},  {"fourty", 40}, {"fifty", 50},
-    {"sixty", 60},  {"seventy", 70}, {"eighty", 80}, {"ninety", 90},
+    W("twenty", 20), W("thirty", 30),  W("forty", 40),  W("fourty", 40), W("fifty", 50),
+    W("sixty", 60),  W("seventy", 70), W("eighty", 80), W("ninety", 90),
 };
 
 static int lookup(const struct word *t, size_t n, const char *s, size_t len)
 {
     /* The first letter first: every token of every name is asked. */
     for (size_t i = 0; i < n; i++)
-        if (len && t[i].w[0] == s[0] && strlen(t[i].w) == len && !memcmp(t[i].w, s, len))
+        if (t[i].len == len && t[i].w[0] == s[0] && !memcmp(t[i].w, s, len))
             return t[i].v;
     return 0;
 }

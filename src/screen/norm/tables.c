@@ -255,7 +255,17 @@ struct word_slot {
 static struct word_slot words[WORD_SLOTS];
 /* PHRASES[phrase_at[c] .. phrase_at[c + 1]) begin with the byte c;
  * phrase_first_len[p] is the length of the first word of PHRASES[p]. */
+/* The lengths of PATRONYMIC_ENDINGS and LEGAL, and which LEGAL forms have
+ * ten letters or more (those a misspelling is looked for). */
+static uint8_t ending_len[sizeof PATRONYMIC_ENDINGS / sizeof *PATRONYMIC_ENDINGS];
+static uint8_t legal_len[sizeof LEGAL / sizeof *LEGAL];
+static uint16_t long_legal[sizeof LEGAL / sizeof *LEGAL];
+static size_t n_long_legal;
 static uint16_t phrase_at[257];
+/* Bit l of phrase_lens[c]: a phrase beginning with the byte c may begin
+ * with a token of l letters (its first word's length, or one off it for a
+ * word of five letters or more, which may be misspelt). */
+static uint64_t phrase_lens[256];
 static uint8_t phrase_first_len[sizeof PHRASES / sizeof *PHRASES];
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
@@ -299,8 +309,20 @@ static void words_init(void)
             p++;
     }
     phrase_at[256] = (uint16_t)p;
-    for (size_t k = 0; k < COUNT(PHRASES); k++)
-        phrase_first_len[k] = (uint8_t)strcspn(PHRASES[k], " ");
+    for (size_t k = 0; k < COUNT(PHRASES); k++) {
+        size_t fl = strcspn(PHRASES[k], " ");
+        phrase_first_len[k] = (uint8_t)fl;
+        uint64_t *m = &phrase_lens[(unsigned char)PHRASES[k][0]];
+        for (size_t l = fl >= 5 ? fl - 1 : fl; l <= (fl >= 5 ? fl + 1 : fl) && l < 64; l++)
+            *m |= (uint64_t)1 << l;
+    }
+    for (size_t k = 0; k < COUNT(PATRONYMIC_ENDINGS); k++)
+        ending_len[k] = (uint8_t)strlen(PATRONYMIC_ENDINGS[k]);
+    for (size_t k = 0; k < COUNT(LEGAL); k++) {
+        legal_len[k] = (uint8_t)strlen(LEGAL[k]);
+        if (legal_len[k] >= 10)
+            long_legal[n_long_legal++] = (uint16_t)k;
+    }
 }
 
 static unsigned classes(const char *s, size_t len)
@@ -328,17 +350,21 @@ int table_is_legal_ambiguous(const char *s, size_t len)
 
 /* Abbreviations of generic words, written out: "First Bank Int'l" is
  * First International Bank. */
-static const char *const ABBREV[][2] = {
-    {"intl", "international"},
-    {"mfg", "manufacturing"},
-    {"natl", "national"},
+static const struct {
+    const char *abbr;
+    size_t len;
+    const char *full;
+} ABBREV[] = {
+    {"intl", 4, "international"},
+    {"mfg", 3, "manufacturing"},
+    {"natl", 4, "national"},
 };
 
 const char *table_abbreviation(const char *s, size_t len)
 {
     for (size_t i = 0; i < COUNT(ABBREV); i++)
-        if (strlen(ABBREV[i][0]) == len && !memcmp(ABBREV[i][0], s, len))
-            return ABBREV[i][1];
+        if (ABBREV[i].len == len && !memcmp(ABBREV[i].abbr, s, len))
+            return ABBREV[i].full;
     return NULL;
 }
 
@@ -358,9 +384,12 @@ int table_is_patronymic(const char *s, size_t len)
 {
     if (classes(s, len) & W_PATRONYMIC)
         return 1;
-    /* A stem of three letters at least: "Bovich" is no patronymic. */
+    /* A stem of three letters at least: "Bovich" is no patronymic.  Every
+     * ending ends in h or a. */
+    if (len < 7 || (s[len - 1] != 'h' && s[len - 1] != 'a'))
+        return 0;
     for (size_t i = 0; i < COUNT(PATRONYMIC_ENDINGS); i++) {
-        size_t el = strlen(PATRONYMIC_ENDINGS[i]);
+        size_t el = ending_len[i];
         if (len >= el + 3 && !memcmp(s + len - el, PATRONYMIC_ENDINGS[i], el))
             return 1;
     }
@@ -432,10 +461,9 @@ int table_is_legal_misspelt(const char *s, size_t len)
      * "aktiengesellschaft", while "corp" is an edit from "core". */
     if (len < 10)
         return 0;
-    for (size_t i = 0; i < COUNT(LEGAL); i++) {
-        size_t el = strlen(LEGAL[i]);
-        if (el < 10)
-            continue;
+    pthread_once(&words_once, words_init);
+    for (size_t k = 0; k < n_long_legal; k++) {
+        size_t i = long_legal[k], el = legal_len[i];
         size_t max = el >= 14 ? 2 : 1;
         if (max == 1 ? osa_within_one(s, len, LEGAL[i], el)
                      : osa_small(s, len, LEGAL[i], el, max) <= max)
@@ -451,6 +479,8 @@ size_t table_legal_phrase(const char *const *tok, const uint16_t *len, size_t n)
     pthread_once(&words_once, words_init);
     size_t best = 0;
     unsigned c0 = (unsigned char)tok[0][0];
+    if (len[0] >= 64 || !(phrase_lens[c0] >> len[0] & 1))
+        return 0;
     for (size_t p = phrase_at[c0]; p < phrase_at[c0 + 1]; p++) {
         /* The first word must be the token, or (five letters or more) an
          * edit from it, which changes the length by one at most. */
