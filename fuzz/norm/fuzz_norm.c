@@ -4,12 +4,18 @@
  * (tokens of [a-z0-9], NUL-terminated inside their variant's buffer, at
  * most ECTL_NORM_MAX_TOKENS) and never touch memory it does not own.  The
  * phonetic key is fed every token and the raw input.
+ *
+ * Differentially, the input's code points as a run: wherever our own
+ * Devanagari table takes a run, its text must be ICU's.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
+#include "screen/norm/norm_int.h"
 #include "screen/normalize.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -55,6 +61,31 @@ static void check_form(const struct ectl_norm_result *r, size_t v)
     }
 }
 
+static void deva_against_icu(const uint8_t *data, size_t size)
+{
+    int32_t cp[DEVA_RUN_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < size && n < DEVA_RUN_MAX;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(data + i, (utf8proc_ssize_t)(size - i), &c);
+        if (k <= 0)
+            return;
+        cp[n++] = c;
+        i += (size_t)k;
+    }
+    struct cpbuf ours = {0}, icu = {0};
+    int rc = deva_latin(cp, n, &ours);
+    if (rc == 1) {
+        if (icu_translit(norm, TR_ANY, cp, n, &icu) != 0 || icu.n != ours.n ||
+            memcmp(icu.v, ours.v, ours.n * sizeof *ours.v))
+            abort();
+    } else if (rc != 0 || ours.n != 0) {
+        abort();
+    }
+    cpbuf_release(&ours);
+    cpbuf_release(&icu);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ectl_error err;
@@ -69,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         sink += strlen(err.msg);
     }
+    deva_against_icu(data, size);
     char key[8];
     size_t kl = ectl_norm_phonetic_key((const char *)data, size, key, sizeof key);
     if (kl >= sizeof key || key[kl] != '\0')
