@@ -267,8 +267,10 @@ int ectl_sim_letter_masks(const char *s, size_t len, uint64_t ge[3], uint32_t *h
  * for the processors that have it (all since 2008), chosen once at load
  * time.  (Clang 14 emits such clones in a form that another object file
  * of a static library cannot link to; its builds, the fuzzers', count in
- * software.) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+ * software.  Under ThreadSanitizer the resolver would run, instrumented,
+ * before the sanitizer's runtime is up, and crash the program at load.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
 double ectl_sim_letters_bound_counts(const struct ectl_jaro_pre *p, const uint64_t ge[3],
