@@ -2,10 +2,12 @@
 # needs only `make run` and `make test`.  Build directories:
 #   build/        the normal build (warnings are errors)
 #   build-asan/   the same code under AddressSanitizer + UBSan
+#   build-tsan/   the tests that run threads, under ThreadSanitizer
 #   build-fuzz/   libFuzzer harnesses (clang)
 
 BUILD  ?= build
 ASAN   ?= build-asan
+TSAN   ?= build-tsan
 FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 20
 LISTEN ?= 127.0.0.1:8080
@@ -50,7 +52,7 @@ run: build
 	@scripts/run-demo.sh $(BUILD) $(LISTEN)
 
 test: build
-	@tests/run-all.sh $(BUILD) $(ASAN) $(FUZZ) $(FUZZ_SECONDS)
+	@tests/run-all.sh $(BUILD) $(ASAN) $(FUZZ) $(FUZZ_SECONDS) $(TSAN)
 
 bench: build
 	@bench/run.sh $(BUILD)
@@ -59,4 +61,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) $(TSAN)

@@ -4,10 +4,12 @@
 #   1. unit, CLI and HTTP tests in the normal build (-Wall -Wextra -Werror),
 #      then the browser tests (Playwright driving Debian's Chromium)
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. each libFuzzer harness for a bounded time, from its seed corpus
+#   3. the tests that run threads, built with ThreadSanitizer
+#   4. each libFuzzer harness for a bounded time, from its seed corpus
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build} ASAN=${2:-build-asan} FUZZ=${3:-build-fuzz} FUZZ_SECONDS=${4:-20}
+TSAN=${5:-build-tsan}
 passed=0 failed=0
 
 count() { # builddir: add the results of its last meson test run
@@ -44,6 +46,23 @@ if ninja -C "$ASAN" >/dev/null; then
     suite "$ASAN" "unit and CLI tests under ASan + UBSan"
 else
   echo "ASan build failed"; failed=$((failed + 1))
+fi
+
+# The screening threads share an index, a pool of ended threads' states and
+# a lock-free table of Han readings; the store's tests write from several
+# threads.  TSan fails a test that races (its exit code 66).
+echo "== ThreadSanitizer"
+if [ ! -f "$TSAN/build.ninja" ]; then
+  meson setup "$TSAN" --buildtype=debugoptimized -Db_sanitize=thread >/dev/null
+fi
+if ninja -C "$TSAN" exportctl tests/unit/screen/norm/test_norm \
+     tests/unit/screen/index/test_index_screen tests/unit/store/test_store_store \
+     tests/unit/store/test_store_audit tests/unit/store/test_store_pg >/dev/null; then
+  TSAN_OPTIONS=halt_on_error=1 meson test -C "$TSAN" --no-rebuild --print-errorlogs \
+    --num-processes 2 norm index-screen store-store store-audit store-pg || true
+  count "$TSAN"
+else
+  echo "TSan build failed"; failed=$((failed + 1))
 fi
 
 echo "== fuzzing (${FUZZ_SECONDS}s per harness)"
