@@ -407,20 +407,10 @@ static void ended_threads_leave_their_state(void **state)
     struct fixture *f = *state;
     /* Another index, in which the same name is another entry. */
     char csv[160], idx[160];
-    snprintf(csv, sizeof csv, "%s/other.csv", f->dir);
-    snprintf(idx, sizeof idx, "%s/other.idx", f->dir);
-    FILE *fp = fopen(csv, "w");
-    assert_non_null(fp);
-    fputs("id,type,name,aliases,countries\no-1,person,Kim Jong Un,,KP\n", fp);
-    fclose(fp);
-    const char *src[] = {csv};
-    struct ectl_build_report *rep = calloc(1, sizeof *rep);
+    struct ectl_index *other =
+        small_index(f, "id,type,name,aliases,countries\no-1,person,Kim Jong Un,,KP\n", csv, idx,
+                    sizeof csv);
     struct ectl_error err = {0};
-    if (ectl_lists_build(src, 1, NULL, idx, rep, NULL, NULL, &err) != 0)
-        fail_msg("build: %s", err.msg);
-    free(rep);
-    struct ectl_index *other;
-    assert_int_equal(ectl_index_open(idx, &other, &err), 0);
 
     struct one_query a = {.ix = f->ix, .name = "Kim Jong Un"};
     run_thread(&a);
@@ -434,7 +424,7 @@ static void ended_threads_leave_their_state(void **state)
     assert_int_equal(ectl_screen_idle_states(), idle); /* taken, then left again */
     assert_true(b.n > 0);
     assert_string_equal(b.m[0].id, "o-1");
-    assert_string_equal(b.m[0].list, "other");
+    assert_string_equal(b.m[0].list, "small");
 
     /* The memo of a scratch: filled by a token the list lacks, kept by a
      * query of listed words, emptied once forgotten. */
