@@ -233,21 +233,6 @@ static int csv_record(char **pp, char *end, size_t *line, char **f, int max)
     return n < max ? n : max;
 }
 
-static bool utf8_ok(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s;
-        size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-        if (n == 9 || (n == 1 && c < 0xc2) || (n == 3 && c > 0xf4))
-            return false;
-        s++;
-        for (size_t i = 0; i < n; i++, s++)
-            if ((*s & 0xc0) != 0x80)
-                return false;
-    }
-    return true;
-}
-
 enum { C_NAME, C_ID, C_TYPE, C_COUNTRY, C_N };
 
 static int read_input(const char *path, struct input *in)
@@ -317,7 +302,7 @@ static int read_input(const char *path, struct input *in)
         r->id = v[C_ID];
         r->country = *v[C_COUNTRY] ? v[C_COUNTRY] : NULL;
         r->type = ECTL_TYPE_UNKNOWN;
-        if (!utf8_ok((const unsigned char *)r->name))
+        if (ectl_utf8_valid_prefix(r->name, strlen(r->name)) != strlen(r->name))
             return cli_fail(EXIT_DATAERR, "%s:%zu: the name is not valid UTF-8", path, at);
         if (*v[C_TYPE] && ectl_entity_type_parse(v[C_TYPE], &r->type))
             return cli_fail(EXIT_DATAERR,

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include <exportctl/auth.h>
+#include <exportctl/utf8.h>
 
 /* Our fixed buffer must hold libsodium's string, NUL included. */
 _Static_assert(crypto_pwhash_STRBYTES <= ECTL_PWHASH_MAX, "ECTL_PWHASH_MAX too small");
@@ -45,36 +46,6 @@ bool ectl_password_verify(const char *password, const char *hash)
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-/* Length of the UTF-8 sequence at p (1-4), or 0 if it is not well formed:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *p, size_t left)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, min = 0x10000;
-    else
-        return 0;
-    if (left < n)
-        return 0;
-    unsigned cp = c & (0x7fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 int ectl_password_check_policy(const char *password, struct ectl_error *err)
 {
     if (!password)
@@ -86,14 +57,9 @@ int ectl_password_check_policy(const char *password, struct ectl_error *err)
     if (len > PASSWORD_MAX)
         return ectl_error_set(err, ECTL_EINVAL, "password too long: %zu bytes, at most %d", len,
                               PASSWORD_MAX);
-    const unsigned char *p = (const unsigned char *)password;
-    for (size_t i = 0; i < len;) {
-        size_t n = utf8_seq(p + i, len - i);
-        if (!n)
-            return ectl_error_set(err, ECTL_EINVAL, "password is not valid UTF-8 (byte %zu)",
-                                  i + 1);
-        i += n;
-    }
+    size_t ok = ectl_utf8_valid_prefix(password, len);
+    if (ok != len)
+        return ectl_error_set(err, ECTL_EINVAL, "password is not valid UTF-8 (byte %zu)", ok + 1);
     return 0;
 }
 

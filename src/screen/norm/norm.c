@@ -12,6 +12,8 @@
 
 #include <utf8proc.h>
 
+#include <exportctl/utf8.h>
+
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
@@ -103,46 +105,6 @@ void alts_dedup_last(struct alts *a)
             a->n--;
             return;
         }
-}
-
-/* ---- UTF-8 ------------------------------------------------------------ */
-
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
- * U+10FFFF.  Returns the offset of the first bad byte, or len. */
-static size_t utf8_check(const unsigned char *s, size_t len, int *all_ascii)
-{
-    size_t i = 0;
-    *all_ascii = 1;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        *all_ascii = 0;
-        size_t need;
-        uint32_t cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1, cp = c & 0x1F, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            need = 2, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (len - i <= need)
-            return i;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += need + 1;
-    }
-    return len;
 }
 
 static int ascii_sep(unsigned char c)
@@ -696,10 +658,12 @@ int ectl_norm_name(struct ectl_norm *n, const char *text, size_t len, struct ect
     out->unbracketed = 0;
     if (!n || (!text && len))
         return ectl_error_set(err, ECTL_EINVAL, "ectl_norm_name: no normaliser or text");
-    int ascii;
-    size_t bad = utf8_check((const unsigned char *)text, len, &ascii);
+    size_t bad = ectl_utf8_valid_prefix(text, len);
     if (bad != len)
         return ectl_error_set(err, ECTL_EPARSE, "invalid UTF-8 at byte %zu of the name", bad);
+    int ascii = 1;
+    for (size_t i = 0; i < len && ascii; i++)
+        ascii = (unsigned char)text[i] < 0x80;
     int cut_in_word;
     len = input_cut(text, len, &cut_in_word);
     struct comma_info ci;
