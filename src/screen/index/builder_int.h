@@ -86,7 +86,7 @@ int ectl_ixb_make_neighbours(struct ixb_out *o, const void *file, size_t len,
                              struct ectl_error *err);
 
 /* An open-addressing table of at least 2n slots, and an insert into it
- * (FNV-1a, linear probing, value id + 1). */
+ * (FNV-1a, linear probing, slots ECTL_IX_SLOT(hash, id)). */
 size_t ectl_ixb_table_size(size_t n);
 void ectl_ixb_hash_insert(uint64_t *table, size_t cap, const char *key, size_t len, uint32_t id);
 

@@ -250,7 +250,7 @@ void trc_put(struct ectl_norm *n, unsigned kind, const int32_t *s, size_t len, c
 void trc_free(struct ectl_norm *n);
 void trc_clear(struct ectl_norm *n); /* forget every answer, keep the memory */
 /* pinyin.c: Han-Latin of a run, the same text as ICU's, from readings
- * of single characters remembered per normaliser. */
+ * of single characters the process keeps. */
 int han_latin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *out);
 void han_cache_free(struct ectl_norm *n);
 /* The process's table of single characters' readings (pinyin.c), for the

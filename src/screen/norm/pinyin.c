@@ -26,15 +26,9 @@
 
 #include "norm_int.h"
 
-/* Per normaliser: the phrase rules' characters and room for one of ICU's
- * answers. */
+/* Per normaliser: room for ICU's reading of one character; not n->tmp,
+ * which may hold the run (japanese.c reads MeCab's words into it). */
 struct han_cache {
-    /* Characters named in a phrase rule, sorted: the process-wide list
-     * (load_context), not the cache's own. */
-    const int32_t *ctx;
-    size_t n_ctx;
-    /* ICU's reading of one character; not n->tmp, which may hold the run
-     * (japanese.c reads MeCab's words into it) */
     struct cpbuf one;
 };
 
@@ -159,7 +153,7 @@ static const int32_t *context;
 static size_t n_context;
 static int context_ready;
 
-static int load_context(struct han_cache *c, UTransliterator *t)
+static int load_context(UTransliterator *t)
 {
     int rc = 0;
     pthread_mutex_lock(&context_lock);
@@ -174,18 +168,15 @@ static int load_context(struct han_cache *c, UTransliterator *t)
         }
     }
     pthread_mutex_unlock(&context_lock);
-    if (!rc) {
-        c->ctx = context;
-        c->n_ctx = n_context;
-    }
     return rc;
 }
 
-
-
-static int in_context(const struct han_cache *c, int32_t cp)
+/* Whether cp is named in a phrase rule.  Read without the lock: the list
+ * is set once, and this thread took the lock after it was (load_context,
+ * before its normaliser's han_cache was made). */
+static int in_context(int32_t cp)
 {
-    return c->n_ctx && bsearch(&cp, c->ctx, c->n_ctx, sizeof cp, cmp_i32) != NULL;
+    return n_context && bsearch(&cp, context, n_context, sizeof cp, cmp_i32) != NULL;
 }
 
 /* A plain reading: letters only, no space, nothing ICU left as Han. */
@@ -246,7 +237,7 @@ static int cache_get(struct ectl_norm *n)
     struct han_cache *c = calloc(1, sizeof *c);
     if (!c)
         return ECTL_ENOMEM;
-    rc = load_context(c, t);
+    rc = load_context(t);
     if (rc) {
         free(c);
         return rc;
@@ -264,7 +255,7 @@ int han_latin(struct ectl_norm *n, const int32_t *s, size_t len, struct cpbuf *o
     for (size_t i = 0; i < len; i++) {
         int32_t v[RD_MAX];
         size_t k;
-        if (!is_han(s[i]) || in_context(n->han, s[i]))
+        if (!is_han(s[i]) || in_context(s[i]))
             goto whole;
         if ((rc = reading(n, s[i], v, &k)))
             return rc;

@@ -253,20 +253,20 @@ struct word_slot {
 };
 
 static struct word_slot words[WORD_SLOTS];
-/* PHRASES[phrase_at[c] .. phrase_at[c + 1]) begin with the byte c;
- * phrase_first_len[p] is the length of the first word of PHRASES[p]. */
 /* The lengths of PATRONYMIC_ENDINGS and LEGAL, and which LEGAL forms have
  * ten letters or more (those a misspelling is looked for). */
 static uint8_t ending_len[sizeof PATRONYMIC_ENDINGS / sizeof *PATRONYMIC_ENDINGS];
 static uint8_t legal_len[sizeof LEGAL / sizeof *LEGAL];
 static uint16_t long_legal[sizeof LEGAL / sizeof *LEGAL];
 static size_t n_long_legal;
+/* PHRASES[phrase_at[c] .. phrase_at[c + 1]) begin with the byte c;
+ * phrase_first_len[p] is the length of the first word of PHRASES[p]. */
 static uint16_t phrase_at[257];
+static uint8_t phrase_first_len[sizeof PHRASES / sizeof *PHRASES];
 /* Bit l of phrase_lens[c]: a phrase beginning with the byte c may begin
  * with a token of l letters (its first word's length, or one off it for a
  * word of five letters or more, which may be misspelt). */
 static uint64_t phrase_lens[256];
-static uint8_t phrase_first_len[sizeof PHRASES / sizeof *PHRASES];
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static uint32_t word_hash(const char *s, size_t len)

@@ -1,17 +1,18 @@
 /*
  * A small per-normaliser memory of ICU transliterations.
  *
- * Outside Han (pinyin.c), Cyrillic (cyrillic.c) and Greek (greek.c),
- * which have tables of their own, ICU's rule engine costs ~10,000
- * instructions a word and takes a process-wide mutex on every call.  Names repeat their
- * words (Singh, Kumar, Иванов), so each normaliser keeps the last
- * transliteration of a run per slot of a direct-mapped table: a hit copies
- * ICU's earlier answer.  Han runs keep han_run's readings here too
- * (japanese.c), which spares MeCab and its dictionary.  4,096 slots rather than 256 took 4 % off the
- * mean time per name of 21,366 of yente's names (their Devanagari, Thai
- * and Arabic words no longer evicting one another).  The table belongs to one normaliser, so to one
- * thread; nothing is shared.  A run or an answer too long for a slot is
- * simply not kept.
+ * Outside Han (pinyin.c), Cyrillic (cyrillic.c), Greek (greek.c) and
+ * Devanagari (devanagari.c), which have tables of their own, ICU's rule
+ * engine costs ~10,000 instructions a word and takes a process-wide mutex
+ * on every call.  Names repeat their words (Kumar, Иванов), so each
+ * normaliser keeps the last transliteration of a run per slot of a
+ * direct-mapped table: a hit copies ICU's earlier answer.  Han runs keep
+ * han_run's readings here too (japanese.c), which spares MeCab and its
+ * dictionary.  4,096 slots rather than 256 took 4 % off the mean time per
+ * name of 21,366 of yente's names (their Devanagari, Thai and Arabic
+ * words no longer evicting one another).  The table belongs to one
+ * normaliser, so to one thread; nothing is shared.  A run or an answer
+ * too long for a slot is simply not kept.
  */
 #include <stdlib.h>
 #include <string.h>
